@@ -1,0 +1,60 @@
+"""Benchmarks, run on demand (never as timed unit tests); results go to docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import multiprocessing
+import platform
+import resource
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from scorecard.generate import generate_company
+from scorecard.ingest import ingest
+from scorecard.paths import Paths
+
+
+@dataclass(frozen=True)
+class IngestBenchmark:
+    scale: float
+    files: int
+    rows: int
+    seconds: float
+    peak_rss_mb: float
+    machine: str
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def machine_description() -> str:
+    cpu = platform.processor() or platform.machine()
+    memory = psutil.virtual_memory().total / 2**30
+    return f"{psutil.cpu_count()} cores {cpu}, {memory:.0f} GiB RAM, {platform.platform()}"
+
+
+def _ingest_child(home: str, landing: str, queue: multiprocessing.Queue) -> None:
+    report = ingest(Paths.from_env(home), Path(landing))
+    queue.put((len(report.loaded), report.rows_read))
+
+
+def bench_ingest(scale: float, seed: int = 42) -> IngestBenchmark:
+    """Generate a company, then time ingestion alone in a child process (its own peak RSS)."""
+    with tempfile.TemporaryDirectory(prefix="scorecard-bench-") as tmp:
+        landing = Path(tmp) / "landing"
+        generate_company(landing, scale=scale, seed=seed)
+        queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
+        child = multiprocessing.get_context("spawn").Process(
+            target=_ingest_child, args=(str(Path(tmp) / "home"), str(landing), queue)
+        )
+        started = time.perf_counter()
+        child.start()
+        files, rows = queue.get()
+        child.join()
+        seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return IngestBenchmark(scale, files, rows, seconds, peak_kb / 1024, machine_description())

@@ -1,0 +1,218 @@
+"""`scorecard`: the command-line tool for the whole pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scorecard import __version__
+from scorecard.console import console, progress_bar, user_errors
+from scorecard.errors import UserError
+from scorecard.paths import Paths
+from scorecard.state import RunRecorder, read_last_run
+
+app = typer.Typer(
+    help="Scorecard Warehouse: ingest CRM, finance, survey and HR data; build fair scorecards.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+bench_app = typer.Typer(help="Benchmarks (results belong in docs/benchmarks.md).")
+app.add_typer(bench_app, name="bench")
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        envvar="SCORECARD_HOME",
+        help="Data directory (default ./var).",
+        show_default=False,
+    ),
+]
+ScaleOption = Annotated[float, typer.Option(help="Company size: 1 is about 1,000 employees.")]
+SeedOption = Annotated[int, typer.Option(help="Random seed: same seed, same files.")]
+
+
+def _do_generate(out: Path, scale: float, seed: int, as_of: dt.date):
+    from scorecard.generate import generate_company
+
+    if scale <= 0:
+        raise UserError(f"--scale must be positive, got {scale}")
+    with progress_bar() as bar:
+        task = bar.add_task("generate", total=None, item="")
+        summary = generate_company(
+            out, scale=scale, seed=seed, as_of=as_of,
+            progress=lambda table, rows: bar.update(task, advance=1, item=f"{table} ({rows:,})"),
+        )  # fmt: skip
+    rows = sum(summary.rows.values())
+    console.print(f"generated {len(summary.rows)} tables, {rows:,} rows into {out}")
+    return summary
+
+
+def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str | None,
+               future_days: int):  # fmt: skip
+    from scorecard.ingest import ingest
+
+    with progress_bar() as bar:
+        task = bar.add_task("ingest", total=None, item="")
+        report = ingest(
+            paths, landing, mapping_file=mapping, encoding=encoding, future_days=future_days,
+            progress=lambda name, i, n: bar.update(task, completed=i - 1, total=n, item=name),
+        )  # fmt: skip
+    for path in report.recovered:
+        console.print(f"[yellow]recovered:[/] removed uncommitted batch {path}")
+    for file, table, batch in report.skipped:
+        console.print(f"skipped {file} -> {table}: already loaded (batch {batch})")
+    for name in report.unmapped:
+        console.print(f"[yellow]ignored:[/] {name}: no mapping rule and not in the default layout")
+    for record in report.rejected:
+        console.print(f"[red]rejected:[/] {record.source_file} -> {record.table}: {record.error}")
+    quarantined = sum(1 for r in report.loaded if r.rows_quarantined)
+    console.print(
+        f"ingested {len(report.loaded)} file(s): {report.rows_read:,} rows read = "
+        f"{report.rows_loaded:,} loaded + {report.rows_quarantined:,} quarantined "
+        f"({quarantined} file(s) with quarantined rows, see {paths.quarantine}); "
+        f"{len(report.skipped)} skipped, {len(report.rejected)} rejected"
+    )
+    return report
+
+
+def _do_build(paths: Paths):
+    from scorecard.build import build_warehouse
+
+    with progress_bar() as bar:
+        task = bar.add_task("dbt build", total=None, item="")
+        result = build_warehouse(paths, on_node=lambda name: bar.update(task, advance=1, item=name))
+    console.print(
+        f"built the warehouse: {result.nodes} dbt nodes ok, {result.warnings} warning(s): "
+        f"{paths.warehouse_db}"
+    )
+    return result
+
+
+@app.command()
+def generate(
+    home: HomeOption = None,
+    scale: ScaleOption = 1.0,
+    seed: SeedOption = 42,
+    out: Annotated[Path | None, typer.Option(help="Landing directory to write.")] = None,
+    as_of: Annotated[str, typer.Option(help="Last day of the generated history.")] = "2026-09-30",
+) -> None:
+    """Write a realistic, deterministic demo company as landing files."""
+    with user_errors():
+        try:
+            as_of_date = dt.date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise UserError(f"--as-of must be a date like 2026-09-30, got {as_of!r}") from exc
+        _do_generate(out or Paths.from_env(home).landing, scale, seed, as_of_date)
+
+
+@app.command("ingest")
+def ingest_command(
+    home: HomeOption = None,
+    landing: Annotated[Path | None, typer.Option(help="Directory of landing files.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Source mapping YAML.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Encoding of CSV files.")] = None,
+    future_days: Annotated[int, typer.Option(help="Tolerance for future dates.")] = 1,
+) -> None:
+    """Validate landing files into the raw zone; reject rows to quarantine with reasons."""
+    with user_errors():
+        paths = Paths.from_env(home)
+        recorder = RunRecorder(paths, "ingest")
+        with recorder.step("ingest") as step:
+            report = _do_ingest(paths, landing or paths.landing, mapping, encoding, future_days)
+            step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
+        recorder.succeed()
+        if report.rejected:
+            raise typer.Exit(2)
+
+
+@app.command()
+def build(home: HomeOption = None) -> None:
+    """Build the warehouse with dbt (models and tests) from the raw zone."""
+    with user_errors():
+        paths = Paths.from_env(home)
+        recorder = RunRecorder(paths, "build")
+        with recorder.step("dbt build"):
+            _do_build(paths)
+        recorder.succeed()
+
+
+@app.command()
+def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 42) -> None:
+    """Generate a demo company, ingest it and build the warehouse (what `make demo` runs)."""
+    with user_errors():
+        paths = Paths.from_env(home)
+        recorder = RunRecorder(paths, "demo")
+        with recorder.step("generate"):
+            _do_generate(paths.landing, scale, seed, dt.date(2026, 9, 30))
+        with recorder.step("ingest") as step:
+            report = _do_ingest(paths, paths.landing, None, None, 1)
+            step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
+        with recorder.step("dbt build"):
+            _do_build(paths)
+        recorder.succeed()
+        console.print(f"[green]demo ready.[/] warehouse: {paths.warehouse_db}")
+        console.print(f"raw zone: {paths.raw}  quarantine: {paths.quarantine}")
+        console.print("next: `scorecard status --json`")
+
+
+@app.command()
+def status(
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Where the warehouse, serving database, Parquet output and report are; the last run."""
+    paths = Paths.from_env(home)
+    reports = sorted(paths.reports.glob("*.html")) if paths.reports.exists() else []
+    info = {
+        "version": __version__,
+        "home": str(paths.home),
+        "warehouse": str(paths.warehouse_db),
+        "serving_database": str(paths.serving_db),
+        "parquet": str(paths.parquet),
+        "last_report": str(reports[-1]) if reports else None,
+        "raw_zone": str(paths.raw),
+        "quarantine": str(paths.quarantine),
+        "last_run": read_last_run(paths),
+    }
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        if key != "last_run":
+            typer.echo(f"{key:17} {value}")
+    run = info["last_run"]
+    typer.echo(f"{'last run':17} " + (f"{run['command']}: {run['status']}" if run else "none"))
+
+
+@app.command("contract-docs")
+def contract_docs(
+    check: Annotated[bool, typer.Option(help="Only check that the doc is current.")] = False,
+) -> None:
+    """Regenerate docs/data-contract.md from the dbt sources files."""
+    from scorecard import contract_docs as docs
+
+    with user_errors():
+        if check:
+            if not docs.is_current():
+                raise UserError(f"{docs.DOC_PATH} is stale: run `scorecard contract-docs`")
+            typer.echo("docs/data-contract.md is current")
+            return
+        typer.echo(f"wrote {docs.write()}")
+
+
+@bench_app.command("ingest")
+def bench_ingest_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None:
+    """Time ingestion of a generated company: rows/s and peak memory."""
+    from scorecard.bench import bench_ingest
+
+    result = bench_ingest(scale, seed)
+    typer.echo(
+        f"scale {result.scale}: {result.files} files, {result.rows:,} rows in "
+        f"{result.seconds:.1f} s = {result.rows_per_second:,.0f} rows/s, "
+        f"peak RSS {result.peak_rss_mb:.0f} MB ({result.machine}, {dt.date.today()})"
+    )
