@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'rfqs') }}
+
+),
+
+renamed as (
+
+    select
+        cast(rfq_id as {{ dbt.type_string() }}) as rfq_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
+        cast(quoted_at as {{ dbt.type_timestamp() }}) as quoted_at,
+
+        -- lineage: every row traces back to its landing file and row
+        cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
+        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+
+),
+
+final as (
+
+    {{ latest_by_key('renamed', ['rfq_id']) }}
+
+)
+
+select * from final

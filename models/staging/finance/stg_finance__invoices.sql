@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('finance', 'invoices') }}
+
+),
+
+renamed as (
+
+    select
+        cast(invoice_id as {{ dbt.type_string() }}) as invoice_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(invoice_date as date) as invoice_date,
+        cast(due_date as date) as due_date,
+        cast(is_credit_note as {{ dbt.type_boolean() }}) as is_credit_note,
+        cast(amount as decimal(18, 2)) as amount_lc,
+        cast(cost_of_sales as decimal(18, 2)) as cost_of_sales_lc,
+        {{ clean_code('currency', 'upper') }} as currency_code,
+
+        -- lineage: every row traces back to its landing file and row
+        cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
+        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+
+),
+
+final as (
+
+    {{ latest_by_key('renamed', ['invoice_id']) }}
+
+)
+
+select * from final

@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('survey', 'csat_responses') }}
+
+),
+
+renamed as (
+
+    select
+        cast(response_id as {{ dbt.type_string() }}) as csat_response_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(responded_at as {{ dbt.type_timestamp() }}) as responded_at,
+        cast(score as {{ dbt.type_int() }}) as csat_score,
+
+        -- lineage: every row traces back to its landing file and row
+        cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
+        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+
+),
+
+final as (
+
+    {{ latest_by_key('renamed', ['csat_response_id']) }}
+
+)
+
+select * from final
