@@ -58,3 +58,53 @@ def bench_ingest(scale: float, seed: int = 42) -> IngestBenchmark:
         seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return IngestBenchmark(scale, files, rows, seconds, peak_kb / 1024, machine_description())
+
+
+@dataclass(frozen=True)
+class BuildBenchmark:
+    scale: float
+    raw_rows: int
+    build_seconds: float
+    scan_floor_seconds: float
+    nodes: int
+    machine: str
+
+    @property
+    def ratio_to_scan_floor(self) -> float:
+        return self.build_seconds / self.scan_floor_seconds if self.scan_floor_seconds else 0.0
+
+
+def scan_floor_seconds(paths: Paths) -> tuple[float, int]:
+    """One aggregate pass over every raw table (every column read once): the least any
+    build over this data can cost on this machine."""
+    import duckdb
+
+    from scorecard.contract import load_contract
+    from scorecard.ingest.zone import RawZone
+    from scorecard.sql import ident, literal
+
+    zone = RawZone(paths)
+    con = duckdb.connect()
+    rows = 0
+    started = time.perf_counter()
+    for table in load_contract().values():
+        aggregates = ", ".join(f"max({ident(c)})" for c in table.column_names)
+        rows += con.execute(
+            f"select count(*), {aggregates} from read_parquet({literal(zone.glob(table))})"
+        ).fetchone()[0]
+    return time.perf_counter() - started, rows
+
+
+def bench_build(scale: float, seed: int = 42) -> BuildBenchmark:
+    """Generate and ingest a company, then time `dbt build` against the scan floor."""
+    from scorecard.build import build_warehouse
+
+    with tempfile.TemporaryDirectory(prefix="scorecard-bench-") as tmp:
+        paths = Paths.from_env(Path(tmp) / "home")
+        generate_company(paths.landing, scale=scale, seed=seed)
+        ingest(paths, paths.landing)
+        floor, rows = scan_floor_seconds(paths)
+        started = time.perf_counter()
+        result = build_warehouse(paths)
+        seconds = time.perf_counter() - started
+    return BuildBenchmark(scale, rows, seconds, floor, result.nodes, machine_description())

@@ -53,7 +53,8 @@ def run_dbt(
         result.nodes += 1
         status = str(node.status)
         if status in ("error", "fail", "runtime error"):
-            result.failures.append(f"{node.node.unique_id}: {(node.message or '').strip()[:300]}")
+            first_line = (node.message or "").strip().splitlines()[:1] or [""]
+            result.failures.append(f"{node.node.unique_id}: {first_line[0][:300]}")
         elif status == "warn":
             result.warnings += 1
     return result

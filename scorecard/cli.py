@@ -216,3 +216,18 @@ def bench_ingest_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> Non
         f"{result.seconds:.1f} s = {result.rows_per_second:,.0f} rows/s, "
         f"peak RSS {result.peak_rss_mb:.0f} MB ({result.machine}, {dt.date.today()})"
     )
+
+
+@bench_app.command("build")
+def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None:
+    """Time `dbt build` on a generated company against a scan floor over the raw zone."""
+    from scorecard.bench import bench_build
+
+    with user_errors():
+        result = bench_build(scale, seed)
+    typer.echo(
+        f"scale {result.scale}: {result.raw_rows:,} raw rows, "
+        f"dbt build {result.build_seconds:.1f} s "
+        f"({result.nodes} nodes), scan floor {result.scan_floor_seconds:.2f} s, "
+        f"ratio {result.ratio_to_scan_floor:.1f}x ({result.machine}, {dt.date.today()})"
+    )

@@ -1,0 +1,479 @@
+{#- Finance family: collection, receivables and stock indicators, one row per
+    int_employee_periods row and indicator. Invoices, credit notes and payments are
+    attributed to the invoice's employee_id; amounts are in the reporting currency.
+
+    Flow indicators attribute by event date within the row's overlap range:
+      collection_rate     invoices (not credit notes) by due_date; cash paid on them
+                          up to the period end
+      inventory_turnover  cost of sales by invoice_date (credit notes net it down);
+                          inventory snapshots by snapshot_date
+    State-at-period-end indicators (days_sales_outstanding, overdue_receivables_ratio)
+    describe the employee's whole book at period_end_date (at the build date,
+    scorecard_as_of_date(), while the period is still running). They are carried by
+    the grid row whose overlap contains the period end (overlap_end_date =
+    period_end_date);
+    the employee's other rows of that period (an earlier role, or someone who left
+    before the period end) get numerator 0, denominator 0 and a null_reason, so the
+    book is never counted twice. -#}
+{{ config(materialized='table') }}
+
+with
+
+employee_periods as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+invoices as (
+
+    select * from {{ ref('int_invoices_converted') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('int_payments_converted') }}
+
+),
+
+inventory_snapshots as (
+
+    select * from {{ ref('stg_finance__inventory_snapshots') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_ranged') }}
+
+),
+
+-- collection_rate ----------------------------------------------------------------
+
+invoices_due_by_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        employee_periods.period_end_date,
+        invoices.invoice_id,
+        invoices.amount_rc
+    from employee_periods
+    inner join invoices
+        on employee_periods.employee_id = invoices.employee_id
+        and invoices.due_date >= employee_periods.overlap_start_date
+        and invoices.due_date <= employee_periods.overlap_end_date
+    where not invoices.is_credit_note
+
+),
+
+cash_collected_by_invoice_due as (
+
+    select
+        invoices_due_by_period.employee_id,
+        invoices_due_by_period.assignment_id,
+        invoices_due_by_period.period_grain,
+        invoices_due_by_period.period_key,
+        sum(payments.amount_rc) as cash_collected_rc,
+        count(*) as payment_count
+    from invoices_due_by_period
+    inner join payments
+        on invoices_due_by_period.invoice_id = payments.invoice_id
+        and payments.payment_date <= invoices_due_by_period.period_end_date
+    group by
+        invoices_due_by_period.employee_id,
+        invoices_due_by_period.assignment_id,
+        invoices_due_by_period.period_grain,
+        invoices_due_by_period.period_key
+
+),
+
+amount_due_by_period as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        sum(amount_rc) as amount_due_rc,
+        count(*) as invoice_count
+    from invoices_due_by_period
+    group by
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key
+
+),
+
+-- open receivables at a date --------------------------------------------------------
+-- An invoice's balance changes on its invoice date and on the dates of later payments.
+-- For each change date: balance = amount - payments dated up to it, not below 0,
+-- valid until the next change date (exclusive). Only open balances are kept, so the
+-- period-end join reads open invoices only, not the whole history.
+
+receivable_invoices as (
+
+    select
+        invoice_id,
+        employee_id,
+        invoice_date,
+        due_date,
+        amount_rc
+    from invoices
+    where not is_credit_note
+
+),
+
+balance_change_dates as (
+
+    select
+        invoice_id,
+        invoice_date as change_date
+    from receivable_invoices
+
+    union
+
+    select
+        receivable_invoices.invoice_id,
+        payments.payment_date as change_date
+    from receivable_invoices
+    inner join payments
+        on receivable_invoices.invoice_id = payments.invoice_id
+        and payments.payment_date > receivable_invoices.invoice_date
+
+),
+
+paid_by_change_date as (
+
+    select
+        balance_change_dates.invoice_id,
+        balance_change_dates.change_date,
+        sum(payments.amount_rc) as paid_to_date_rc
+    from balance_change_dates
+    left join payments
+        on balance_change_dates.invoice_id = payments.invoice_id
+        and payments.payment_date <= balance_change_dates.change_date
+    group by
+        balance_change_dates.invoice_id,
+        balance_change_dates.change_date
+
+),
+
+invoice_balances as (
+
+    select
+        receivable_invoices.invoice_id,
+        receivable_invoices.employee_id,
+        receivable_invoices.due_date,
+        paid_by_change_date.change_date as valid_from_date,
+        lead(paid_by_change_date.change_date) over (
+            partition by paid_by_change_date.invoice_id
+            order by paid_by_change_date.change_date
+        ) as valid_until_date,
+        case
+            when receivable_invoices.amount_rc - coalesce(paid_by_change_date.paid_to_date_rc, 0) > 0
+                then receivable_invoices.amount_rc - coalesce(paid_by_change_date.paid_to_date_rc, 0)
+            else 0
+        end as open_amount_rc
+    from paid_by_change_date
+    inner join receivable_invoices
+        on paid_by_change_date.invoice_id = receivable_invoices.invoice_id
+
+),
+
+-- days_sales_outstanding, overdue_receivables_ratio ------------------------------------
+
+-- The state is read at the period end, or at the build date while the period is still
+-- running: an invoice not yet due today is not overdue.
+period_end_rows as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        period_start_date,
+        period_end_date,
+        case
+            when period_end_date > {{ scorecard_as_of_date() }} then {{ scorecard_as_of_date() }}
+            else period_end_date
+        end as reference_date,
+        days_in_period
+    from employee_periods
+    where overlap_end_date = period_end_date
+
+),
+
+receivables_at_period_end as (
+
+    select
+        period_end_rows.employee_id,
+        period_end_rows.assignment_id,
+        period_end_rows.period_grain,
+        period_end_rows.period_key,
+        sum(invoice_balances.open_amount_rc) as open_receivables_rc,
+        sum(
+            case when invoice_balances.due_date < period_end_rows.reference_date then invoice_balances.open_amount_rc else 0 end
+        ) as overdue_receivables_rc,
+        count(*) as open_invoice_count
+    from period_end_rows
+    inner join invoice_balances
+        on period_end_rows.employee_id = invoice_balances.employee_id
+        and invoice_balances.valid_from_date <= period_end_rows.reference_date
+        and (invoice_balances.valid_until_date is null
+            or period_end_rows.reference_date < invoice_balances.valid_until_date)
+    where invoice_balances.open_amount_rc > 0
+    group by
+        period_end_rows.employee_id,
+        period_end_rows.assignment_id,
+        period_end_rows.period_grain,
+        period_end_rows.period_key
+
+),
+
+-- Revenue of the whole period (invoices net of credit notes), matching receivables
+-- that cover the employee's whole book.
+revenue_in_period as (
+
+    select
+        period_end_rows.employee_id,
+        period_end_rows.assignment_id,
+        period_end_rows.period_grain,
+        period_end_rows.period_key,
+        sum(invoices.amount_rc) as revenue_rc,
+        count(*) as invoice_count
+    from period_end_rows
+    inner join invoices
+        on period_end_rows.employee_id = invoices.employee_id
+        and invoices.invoice_date >= period_end_rows.period_start_date
+        and invoices.invoice_date <= period_end_rows.period_end_date
+    group by
+        period_end_rows.employee_id,
+        period_end_rows.assignment_id,
+        period_end_rows.period_grain,
+        period_end_rows.period_key
+
+),
+
+-- inventory_turnover -----------------------------------------------------------------
+
+cost_of_sales_by_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        sum(invoices.cost_of_sales_rc) as cost_of_sales_rc,
+        count(*) as invoice_count
+    from employee_periods
+    inner join invoices
+        on employee_periods.employee_id = invoices.employee_id
+        and invoices.invoice_date >= employee_periods.overlap_start_date
+        and invoices.invoice_date <= employee_periods.overlap_end_date
+    group by
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key
+
+),
+
+inventory_snapshots_converted as (
+
+    select
+        inventory_snapshots.employee_id,
+        inventory_snapshots.snapshot_date,
+        inventory_snapshots.inventory_value_lc * fx_rates.rate_to_reporting as inventory_value_rc
+    from inventory_snapshots
+    left join fx_rates
+        on {{ fx_rate_join('fx_rates', 'inventory_snapshots.currency_code', 'inventory_snapshots.snapshot_date') }}
+
+),
+
+inventory_by_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        -- avg() skips snapshots without an FX rate.
+        avg(inventory_snapshots_converted.inventory_value_rc) as average_inventory_rc,
+        count(*) as snapshot_count
+    from employee_periods
+    inner join inventory_snapshots_converted
+        on employee_periods.employee_id = inventory_snapshots_converted.employee_id
+        and inventory_snapshots_converted.snapshot_date >= employee_periods.overlap_start_date
+        and inventory_snapshots_converted.snapshot_date <= employee_periods.overlap_end_date
+    group by
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key
+
+),
+
+-- one row per grid row with every measure ------------------------------------------
+
+grid_with_measures as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.role_code,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        employee_periods.days_in_period,
+        employee_periods.months_in_period,
+        employee_periods.overlap_end_date = employee_periods.period_end_date as is_period_end_row,
+        coalesce(amount_due_by_period.amount_due_rc, 0) as amount_due_rc,
+        coalesce(amount_due_by_period.invoice_count, 0) as invoices_due_count,
+        coalesce(cash_collected_by_invoice_due.cash_collected_rc, 0) as cash_collected_rc,
+        coalesce(cash_collected_by_invoice_due.payment_count, 0) as payments_collected_count,
+        coalesce(receivables_at_period_end.open_receivables_rc, 0) as open_receivables_rc,
+        coalesce(receivables_at_period_end.overdue_receivables_rc, 0) as overdue_receivables_rc,
+        coalesce(receivables_at_period_end.open_invoice_count, 0) as open_invoice_count,
+        coalesce(revenue_in_period.revenue_rc, 0) as revenue_rc,
+        coalesce(revenue_in_period.invoice_count, 0) as revenue_invoice_count,
+        coalesce(cost_of_sales_by_period.cost_of_sales_rc, 0) as cost_of_sales_rc,
+        coalesce(cost_of_sales_by_period.invoice_count, 0) as cost_of_sales_invoice_count,
+        coalesce(inventory_by_period.average_inventory_rc, 0) as average_inventory_rc,
+        coalesce(inventory_by_period.snapshot_count, 0) as snapshot_count
+    from employee_periods
+    left join amount_due_by_period
+        on employee_periods.employee_id = amount_due_by_period.employee_id
+        and employee_periods.assignment_id = amount_due_by_period.assignment_id
+        and employee_periods.period_grain = amount_due_by_period.period_grain
+        and employee_periods.period_key = amount_due_by_period.period_key
+    left join cash_collected_by_invoice_due
+        on employee_periods.employee_id = cash_collected_by_invoice_due.employee_id
+        and employee_periods.assignment_id = cash_collected_by_invoice_due.assignment_id
+        and employee_periods.period_grain = cash_collected_by_invoice_due.period_grain
+        and employee_periods.period_key = cash_collected_by_invoice_due.period_key
+    left join receivables_at_period_end
+        on employee_periods.employee_id = receivables_at_period_end.employee_id
+        and employee_periods.assignment_id = receivables_at_period_end.assignment_id
+        and employee_periods.period_grain = receivables_at_period_end.period_grain
+        and employee_periods.period_key = receivables_at_period_end.period_key
+    left join revenue_in_period
+        on employee_periods.employee_id = revenue_in_period.employee_id
+        and employee_periods.assignment_id = revenue_in_period.assignment_id
+        and employee_periods.period_grain = revenue_in_period.period_grain
+        and employee_periods.period_key = revenue_in_period.period_key
+    left join cost_of_sales_by_period
+        on employee_periods.employee_id = cost_of_sales_by_period.employee_id
+        and employee_periods.assignment_id = cost_of_sales_by_period.assignment_id
+        and employee_periods.period_grain = cost_of_sales_by_period.period_grain
+        and employee_periods.period_key = cost_of_sales_by_period.period_key
+    left join inventory_by_period
+        on employee_periods.employee_id = inventory_by_period.employee_id
+        and employee_periods.assignment_id = inventory_by_period.assignment_id
+        and employee_periods.period_grain = inventory_by_period.period_grain
+        and employee_periods.period_key = inventory_by_period.period_key
+
+),
+
+indicator_rows as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'collection_rate' as indicator_code,
+        cash_collected_rc as numerator,
+        amount_due_rc as denominator,
+        invoices_due_count + payments_collected_count as source_row_count,
+        case
+            when invoices_due_count = 0 then 'no invoices due in the period'
+            when amount_due_rc = 0 then 'invoices due in the period total zero'
+        end as null_reason
+    from grid_with_measures
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'days_sales_outstanding' as indicator_code,
+        case
+            when not is_period_end_row then 0
+            -- Credit notes exceeding invoices leave no meaningful DSO.
+            when revenue_rc < 0 then null
+            else open_receivables_rc * days_in_period
+        end as numerator,
+        case when is_period_end_row then revenue_rc else 0 end as denominator,
+        case when is_period_end_row then open_invoice_count + revenue_invoice_count else 0 end
+            as source_row_count,
+        case
+            when not is_period_end_row then 'assignment not held at the end of the period'
+            when revenue_rc = 0 then 'no revenue recognised in the period'
+            when revenue_rc < 0 then 'net revenue in the period is negative'
+        end as null_reason
+    from grid_with_measures
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'overdue_receivables_ratio' as indicator_code,
+        case when is_period_end_row then overdue_receivables_rc else 0 end as numerator,
+        case when is_period_end_row then open_receivables_rc else 0 end as denominator,
+        case when is_period_end_row then open_invoice_count else 0 end as source_row_count,
+        case
+            when not is_period_end_row then 'assignment not held at the end of the period'
+            when open_receivables_rc = 0 then 'no open receivables at the end of the period'
+        end as null_reason
+    from grid_with_measures
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'inventory_turnover' as indicator_code,
+        cost_of_sales_rc * 12 / months_in_period as numerator,
+        average_inventory_rc as denominator,
+        cost_of_sales_invoice_count + snapshot_count as source_row_count,
+        case
+            when snapshot_count = 0 then 'no inventory snapshots in the period'
+            when average_inventory_rc = 0 then 'average inventory value is zero'
+        end as null_reason
+    from grid_with_measures
+
+),
+
+final as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(numerator as {{ dbt.type_float() }}) as numerator,
+        cast(denominator as {{ dbt.type_float() }}) as denominator,
+        cast(source_row_count as {{ dbt.type_bigint() }}) as source_row_count,
+        cast(null_reason as {{ dbt.type_string() }}) as null_reason
+    from indicator_rows
+
+)
+
+select * from final

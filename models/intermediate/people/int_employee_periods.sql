@@ -1,0 +1,132 @@
+{#- The scoring grid: one row per employee, role assignment and period (month and
+    quarter) in which the assignment was held, with the days it covers.
+
+    var('role_change_rule') decides who gets the events of a period in which someone
+    changed role:
+      event_date  (default) each role is scored on the events dated while it was held;
+                  scorecards then weight the roles by overlap_days.
+      period_end  the whole period goes to the role held at its end (or last held).
+    Facts attribute an event by joining employee_id and event date between
+    overlap_start_date and overlap_end_date; under either rule the ranges of one
+    employee in one period never overlap, so nothing is counted twice. -#}
+{%- set rule = var('role_change_rule') -%}
+{%- if rule not in ['event_date', 'period_end'] -%}
+    {{ exceptions.raise_compiler_error("var role_change_rule must be event_date or period_end, got " ~ rule) }}
+{%- endif -%}
+
+with
+
+assignments as (
+
+    select * from {{ ref('dim_employees') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('dim_periods') }}
+
+),
+
+assignment_overlaps as (
+
+    select
+        assignments.employee_id,
+        assignments.assignment_id,
+        assignments.role_code,
+        periods.period_grain,
+        periods.period_key,
+        periods.period_start_date,
+        periods.period_end_date,
+        periods.days_in_period,
+        periods.months_in_period,
+        assignments.valid_from_date,
+        case
+            when assignments.valid_from_date > periods.period_start_date
+                then assignments.valid_from_date
+            else periods.period_start_date
+        end as overlap_start_date,
+        case
+            when assignments.valid_to_date is not null
+                and assignments.valid_to_date < periods.period_end_date
+                then assignments.valid_to_date
+            else periods.period_end_date
+        end as overlap_end_date
+    from assignments
+    inner join periods
+        on assignments.valid_from_date <= periods.period_end_date
+        and (assignments.valid_to_date is null
+            or assignments.valid_to_date >= periods.period_start_date)
+    -- Only periods that have started: no empty future grid.
+    where periods.period_start_date <= {{ scorecard_as_of_date() }}
+
+),
+
+{% if rule == 'period_end' %}
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by employee_id, period_grain, period_key
+            order by valid_from_date desc
+        ) as recency_rank,
+        min(overlap_start_date) over (
+            partition by employee_id, period_grain, period_key
+        ) as employment_start_in_period,
+        max(overlap_end_date) over (
+            partition by employee_id, period_grain, period_key
+        ) as employment_end_in_period
+    from assignment_overlaps
+
+),
+
+attributed as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        period_start_date,
+        period_end_date,
+        days_in_period,
+        months_in_period,
+        employment_start_in_period as overlap_start_date,
+        employment_end_in_period as overlap_end_date
+    from ranked
+    where recency_rank = 1
+
+),
+{% else %}
+attributed as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        period_start_date,
+        period_end_date,
+        days_in_period,
+        months_in_period,
+        overlap_start_date,
+        overlap_end_date
+    from assignment_overlaps
+
+),
+{% endif %}
+
+final as (
+
+    select
+        *,
+        cast({{ dbt.datediff('overlap_start_date', 'overlap_end_date', 'day') }} + 1 as integer)
+            as overlap_days
+    from attributed
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+{#- Every indicator for every employee, role assignment and period (month and quarter):
+    numerator, denominator and value = numerator / denominator, with the definition
+    version and hash that produced it and the number of source rows behind it.
+    Quarters are computed from their own events, so ratios re-aggregate correctly. -#}
+{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
+
+with
+
+{% for family in families %}
+{{ family }}_indicators as (
+
+    select * from {{ ref('int_' ~ family ~ '_indicators') }}
+
+),
+
+{% endfor %}
+definitions as (
+
+    select * from {{ ref('int_indicator_definitions_by_period') }}
+
+),
+
+grid as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+all_indicators as (
+
+    {% for family in families %}
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        indicator_code,
+        numerator,
+        denominator,
+        source_row_count,
+        null_reason
+    from {{ family }}_indicators
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+valued as (
+
+    select
+        *,
+        case
+            -- A family may declare a value undefined (e.g. a margin on negative revenue).
+            when null_reason is not null then null
+            when denominator is null or denominator = 0 or numerator is null then null
+            else numerator / denominator
+        end as indicator_value
+    from all_indicators
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat([
+            'valued.employee_id', "'|'", 'valued.assignment_id', "'|'",
+            'valued.indicator_code', "'|'", 'valued.period_grain', "'|'", 'valued.period_key'
+        ])) }} as indicator_value_id,
+        valued.employee_id,
+        valued.assignment_id,
+        valued.role_code,
+        valued.indicator_code,
+        valued.period_grain,
+        valued.period_key,
+        grid.period_start_date,
+        grid.period_end_date,
+        grid.overlap_start_date,
+        grid.overlap_end_date,
+        grid.overlap_days,
+        cast(valued.numerator as {{ dbt.type_float() }}) as numerator,
+        cast(valued.denominator as {{ dbt.type_float() }}) as denominator,
+        cast(valued.indicator_value as {{ dbt.type_float() }}) as indicator_value,
+        case
+            when valued.indicator_value is null
+                then coalesce(valued.null_reason, 'no value: ' || definitions.denominator_definition || ' is zero')
+        end as null_reason,
+        definitions.unit,
+        definitions.direction,
+        definitions.definition_version,
+        definitions.definition_hash,
+        cast(valued.source_row_count as {{ dbt.type_bigint() }}) as source_row_count
+    from valued
+    inner join grid
+        on valued.employee_id = grid.employee_id
+        and valued.assignment_id = grid.assignment_id
+        and valued.period_grain = grid.period_grain
+        and valued.period_key = grid.period_key
+    left join definitions
+        on valued.indicator_code = definitions.indicator_code
+        and valued.period_grain = definitions.period_grain
+        and valued.period_key = definitions.period_key
+
+)
+
+select * from final
