@@ -1,8 +1,16 @@
-"""Run the dbt project in-process against one SCORECARD_HOME."""
+"""Run the dbt project against one SCORECARD_HOME, in a child process.
+
+A child process keeps dbt's DuckDB connection, memory and global state out of the
+caller (tests and Dagster read the warehouse right after a build) and can be killed
+without harming the caller. Progress comes from dbt's JSON log lines.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,6 +18,7 @@ from scorecard.errors import UserError
 from scorecard.paths import PROJECT_ROOT, Paths
 
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
+FAILED = {"error", "fail", "runtime error"}
 
 
 @dataclass
@@ -36,33 +45,50 @@ def dbt_environment(paths: Paths) -> dict[str, str]:
 def run_dbt(
     paths: Paths, args: list[str], on_node: Callable[[str], None] | None = None
 ) -> BuildResult:
-    from dbt.cli.main import dbtRunner  # heavy import, only when building
-
-    os.environ.update(dbt_environment(paths))
+    """Run one dbt command; report each finished node; collect failures from run_results."""
     paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, **dbt_environment(paths)}
+    command = [sys.executable, "-m", "dbt.cli.main", *args, "--log-format", "json"]
+    with subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    ) as child:  # fmt: skip
+        errors: list[str] = []
+        for line in child.stdout or []:
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                errors.append(line.strip())
+                continue
+            info = event.get("info", {})
+            if info.get("level") == "error":
+                errors.append(info.get("msg", "").strip())
+            if on_node and info.get("name") in RESULT_EVENTS:
+                on_node(event.get("data", {}).get("node_info", {}).get("node_name", ""))
+    results_file = paths.home / "dbt" / "target" / "run_results.json"
+    if child.returncode == 2 or not results_file.exists():
+        detail = next((e for e in errors if e), f"exit code {child.returncode}")
+        raise UserError(f"dbt could not run: {detail.splitlines()[0][:400]}")
+    return _collect(json.loads(results_file.read_text(encoding="utf-8")))
 
-    def callback(event) -> None:
-        if on_node and event.info.name in RESULT_EVENTS:
-            on_node(getattr(event.data, "node_info", None) and event.data.node_info.node_name)
 
-    outcome = dbtRunner(callbacks=[callback]).invoke([*args, "--quiet"])
+def _collect(run_results: dict) -> BuildResult:
     result = BuildResult()
-    if outcome.exception is not None:
-        raise UserError(f"dbt could not run: {outcome.exception}")
-    for node in getattr(outcome.result, "results", None) or []:
+    for node in run_results.get("results", []):
         result.nodes += 1
-        status = str(node.status)
-        if status in ("error", "fail", "runtime error"):
-            first_line = (node.message or "").strip().splitlines()[:1] or [""]
-            result.failures.append(f"{node.node.unique_id}: {first_line[0][:300]}")
-        elif status == "warn":
+        if node["status"] in FAILED:
+            first_line = (node.get("message") or "").strip().splitlines()[:1] or [""]
+            result.failures.append(f"{node['unique_id']}: {first_line[0][:300]}")
+        elif node["status"] == "warn":
             result.warnings += 1
     return result
 
 
-def build_warehouse(paths: Paths, on_node: Callable[[str], None] | None = None) -> BuildResult:
-    """`dbt build`: seeds, models, snapshots and every test, in DAG order."""
-    result = run_dbt(paths, ["build"], on_node)
+def build_warehouse(
+    paths: Paths, on_node: Callable[[str], None] | None = None, extra_args: list[str] = ()
+) -> BuildResult:
+    """`dbt build`: seeds, models and every test, in DAG order; failures raise."""
+    result = run_dbt(paths, ["build", *extra_args], on_node)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""

@@ -40,8 +40,8 @@ def test_demo_builds_the_warehouse_and_records_the_run(demo_home):
     assert state["status"] == "succeeded"
     assert [s["name"] for s in state["steps"]] == ["generate", "ingest", "dbt build"]
     with duckdb.connect(str(demo_home.warehouse_db), read_only=True) as con:
-        employees = con.sql("select count(*) from staging.stg_hr__employees").fetchone()[0]
-        raw = con.sql(
+        employees = con.execute("select count(*) from staging.stg_hr__employees").fetchone()[0]
+        raw = con.execute(
             f"select count(distinct employee_id) from read_parquet("
             f"'{demo_home.raw}/hr/employees/*/*.parquet')"
         ).fetchone()[0]
