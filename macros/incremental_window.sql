@@ -1,15 +1,17 @@
 {#- Rows an incremental run must (re)process: rows of `relation` loaded since the last
-    run, plus every row in a currency whose FX rates were loaded since then (a late or
-    restated rate changes conversions of old rows). `this` keeps two watermarks:
+    run, plus (with a currency_column) every row in a currency whose FX rates were
+    loaded since then (a late or restated rate changes conversions of old rows). `this` keeps two watermarks:
     loaded_at (source rows) and fx_rates_loaded_at (the rates seen by the last run). -#}
 {% macro incremental_window(relation, currency_column='currency_code') -%}
     {%- if is_incremental() %}
     where {{ relation }}.loaded_at > {{ watermark('loaded_at') }}
+        {%- if currency_column %}
         or {{ relation }}.{{ currency_column }} in (
             select rates.currency_code
             from {{ ref('stg_finance__fx_rates') }} as rates
             where rates.loaded_at > {{ watermark('fx_rates_loaded_at') }}
         )
+        {%- endif %}
     {%- endif %}
 {%- endmacro %}
 

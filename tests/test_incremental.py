@@ -15,7 +15,12 @@ from scorecard.paths import Paths
 
 pytestmark = pytest.mark.slow
 
-INCREMENTAL_MODELS = ["int_orders_converted", "int_invoices_converted", "int_payments_converted"]
+INCREMENTAL_MODELS = [
+    "int_orders_converted",
+    "int_invoices_converted",
+    "int_payments_converted",
+    "int_activities_current",
+]
 WATERMARKS = {"loaded_at", "fx_rates_loaded_at", "invoice_loaded_at"}
 
 
@@ -54,16 +59,19 @@ def test_incremental_refresh_equals_full_refresh(tmp_path):
     corrected = {**orders[0], "amount": "12345.67", "status": "cancelled",
                  "updated_at": "2026-09-30 12:00:00"}  # fmt: skip
     new_order = {**orders[1], "order_id": "ORD-NEW-1", "amount": "999.99", "currency": "USD"}
+    with (incremental.landing / "crm" / "activities.csv").open(encoding="utf-8") as handle:
+        new_activity = {**next(csv.DictReader(handle)), "activity_id": "ACT-NEW-1"}
     restated_rate = {"rate_date": "2025-01-02", "currency": "USD", "rate_to_reporting": "0.5"}
     increment = tmp_path / "increment"
     (increment / "crm").mkdir(parents=True)
     (increment / "finance").mkdir()
     _write_increment(increment, {
         "crm/orders__increment.csv": [corrected, new_order],
+        "crm/activities__increment.csv": [new_activity],
         "finance/fx_rates__restated.csv": [restated_rate],
     })  # fmt: skip
     report = ingest(incremental, increment)
-    assert sum(r.rows_loaded for r in report.loaded) == 3
+    assert sum(r.rows_loaded for r in report.loaded) == 4
     build_warehouse(incremental, extra_args=["--exclude", "test_type:data"])
 
     full = Paths.from_env(tmp_path / "full")

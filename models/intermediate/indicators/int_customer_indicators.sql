@@ -51,7 +51,7 @@ accounts as (
 
 activities as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_activities_current') }}
 
 ),
 
