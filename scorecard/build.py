@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from scorecard.errors import UserError
 from scorecard.paths import PROJECT_ROOT, Paths
@@ -26,15 +27,16 @@ class BuildResult:
     nodes: int = 0
     failures: list[str] = field(default_factory=list)
     warnings: int = 0
+    seconds_by_kind: dict[str, float] = field(default_factory=dict)  # model, test, unit_test
 
 
-def dbt_environment(paths: Paths) -> dict[str, str]:
+def dbt_environment(paths: Paths, project_dir: Path = PROJECT_ROOT) -> dict[str, str]:
     """Environment the dbt profile and sources read: where raw data and the warehouse live."""
     return {
         "SCORECARD_RAW_DIR": str(paths.raw),
         "SCORECARD_WAREHOUSE_DB": str(paths.warehouse_db),
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-        "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+        "DBT_PROFILES_DIR": str(project_dir),
+        "DBT_PROJECT_DIR": str(project_dir),
         # Per-home target and logs: two warehouses can build side by side.
         "DBT_TARGET_PATH": str(paths.home / "dbt" / "target"),
         "DBT_LOG_PATH": str(paths.home / "dbt" / "logs"),
@@ -43,14 +45,17 @@ def dbt_environment(paths: Paths) -> dict[str, str]:
 
 
 def run_dbt(
-    paths: Paths, args: list[str], on_node: Callable[[str], None] | None = None
+    paths: Paths,
+    args: list[str],
+    on_node: Callable[[str], None] | None = None,
+    project_dir: Path = PROJECT_ROOT,
 ) -> BuildResult:
     """Run one dbt command; report each finished node; collect failures from run_results."""
     paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, **dbt_environment(paths)}
+    environment = {**os.environ, **dbt_environment(paths, project_dir)}
     command = [sys.executable, "-m", "dbt.cli.main", *args, "--log-format", "json"]
     with subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE,
+        command, cwd=project_dir, env=environment, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     ) as child:  # fmt: skip
         errors: list[str] = []
@@ -76,6 +81,10 @@ def _collect(run_results: dict) -> BuildResult:
     result = BuildResult()
     for node in run_results.get("results", []):
         result.nodes += 1
+        kind = node["unique_id"].split(".")[0]
+        result.seconds_by_kind[kind] = result.seconds_by_kind.get(kind, 0.0) + node.get(
+            "execution_time", 0.0
+        )
         if node["status"] in FAILED:
             first_line = (node.get("message") or "").strip().splitlines()[:1] or [""]
             result.failures.append(f"{node['unique_id']}: {first_line[0][:300]}")
@@ -85,10 +94,13 @@ def _collect(run_results: dict) -> BuildResult:
 
 
 def build_warehouse(
-    paths: Paths, on_node: Callable[[str], None] | None = None, extra_args: list[str] = ()
+    paths: Paths,
+    on_node: Callable[[str], None] | None = None,
+    extra_args: list[str] = (),
+    project_dir: Path = PROJECT_ROOT,
 ) -> BuildResult:
     """`dbt build`: seeds, models and every test, in DAG order; failures raise."""
-    result = run_dbt(paths, ["build", *extra_args], on_node)
+    result = run_dbt(paths, ["build", *extra_args], on_node, project_dir)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""

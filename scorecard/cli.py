@@ -231,3 +231,41 @@ def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None
         f"({result.nodes} nodes), scan floor {result.scan_floor_seconds:.2f} s, "
         f"ratio {result.ratio_to_scan_floor:.1f}x ({result.machine}, {dt.date.today()})"
     )
+    node_seconds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(result.seconds_by_kind.items()))
+    typer.echo(f"time inside dbt nodes (2 threads, summed): {node_seconds}")
+
+
+@app.command()
+def replay(
+    quarter: Annotated[str, typer.Option(help="Fiscal quarter to replay, e.g. 2026-Q1.")],
+    definitions_at: Annotated[
+        str, typer.Option(help="A date (definitions in force then) or a git ref (seeds then).")
+    ],
+    home: HomeOption = None,
+    limit: Annotated[int, typer.Option(help="Changed scorecards to print.")] = 20,
+) -> None:
+    """Recompute a past quarter with other definitions; print and write the diff."""
+    from rich.table import Table
+
+    from scorecard.replay import replay as run_replay
+
+    with user_errors():
+        paths = Paths.from_env(home)
+        with console.status(f"replaying {quarter} with definitions at {definitions_at}"):
+            result = run_replay(paths, quarter, definitions_at)
+    changed = sorted(result.changed, key=lambda c: -abs(c.score_change or 0))
+    table = Table(title=f"{quarter}: definitions at {definitions_at} vs the warehouse")
+    for column in ("employee", "role", "score", "band", "rank in role"):
+        table.add_column(column)
+    for c in changed[:limit]:
+        table.add_row(
+            c.employee_id, c.role_code,
+            f"{c.score_before} -> {c.score_after} ({c.score_change:+})"
+            if c.score_change is not None else f"{c.score_before} -> {c.score_after}",
+            f"{c.band_before} -> {c.band_after}", f"{c.rank_before} -> {c.rank_after}",
+        )  # fmt: skip
+    console.print(table)
+    typer.echo(
+        f"{len(changed)} of {len(result.changes)} scorecards changed; diff written to "
+        f"{result.output}"
+    )
