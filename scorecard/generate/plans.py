@@ -75,7 +75,8 @@ def build_targets(
         ]
     )
     rev_base = np.maximum(run_rate[e], 0.5 * med[r]) * season[qi] * rng.uniform(0.85, 1.2, n)
-    orders_base = ORDERS_PER_MONTH[BA] * 3 * people.productivity[e] * rng.uniform(0.9, 1.15, n)
+    # Targets are in the indicator's unit: orders_processed is a rate per month.
+    orders_base = ORDERS_PER_MONTH[BA] * people.productivity[e] * rng.uniform(0.9, 1.15, n)
     base = np.select(
         [
             indicator == REVENUE,
