@@ -1,0 +1,465 @@
+{#- Every scorecard of every scenario (docs/scorecards.md, "Scoring a scorecard"): one row
+    per scenario x employee x role assignment x fiscal quarter, aggregated from
+    int_scorecard_lines. Definitions are the versions in force on the quarter's last day.
+
+    kpi_score          sum(weighted_points) / sum(weight) over the scored lines
+                       (re-normalised over the lines with data); null when none is scored.
+    data_completeness  sum(weight) of the scored lines (0..1).
+    score_360          the quarter's score_360 indicator of the same assignment (null
+                       when there is none).
+    overall_score      quantitative_share x kpi + qualitative_share x 360 (role_settings);
+                       without a 360 score the KPI score stands alone; null without a KPI.
+    band / light       the band (traffic light) with the highest min_score <= overall.
+    PIP                the lowest traffic light in force (red) marks a PIP candidate;
+                       consecutive_red_quarters counts the employee's red quarters in a
+                       row in dim_periods quarter order (a quarter without a red scorecard,
+                       or without a scorecard, breaks the run).
+    ranks              competition ranking (rank(): 1, 1, 3) of overall_score desc per
+                       scenario, quarter and role (team); unscored scorecards get no rank.
+    comparable_score   overall x role_value_coefficient.
+    bonus eligible     role eligible and band_rank <= min_band_rank_for_award of the bonus
+                       pool rule in force (var bonus_pool_rule_code).
+
+    Scores are stored at 6 decimals (dbt.type_numeric) so that float noise
+    (0.7 x 90 + 0.3 x 90 = 89.99999999999999) never moves a score across a band line. -#}
+with
+
+scorecard_lines as (
+
+    select * from {{ ref('int_scorecard_lines') }}
+
+),
+
+indicator_values as (
+
+    select * from {{ ref('fct_indicator_values') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('dim_periods') }}
+
+),
+
+role_settings as (
+
+    select * from {{ ref('role_settings') }}
+
+),
+
+score_bands as (
+
+    select * from {{ ref('score_bands') }}
+
+),
+
+traffic_lights as (
+
+    select * from {{ ref('traffic_lights') }}
+
+),
+
+bonus_pool_rules as (
+
+    select * from {{ ref('bonus_pool_rules') }}
+
+),
+
+-- Definitions (types from seeds/_seeds.yml column_types).
+settings_versions as (
+
+    select
+        role_code,
+        cast(version as integer) as settings_version,
+        effective_from,
+        effective_to,
+        cast(quantitative_share as {{ dbt.type_float() }}) as quantitative_share,
+        cast(qualitative_share as {{ dbt.type_float() }}) as qualitative_share,
+        cast(role_value_coefficient as {{ dbt.type_float() }}) as role_value_coefficient,
+        is_bonus_eligible as is_role_bonus_eligible
+    from role_settings
+
+),
+
+band_versions as (
+
+    select
+        band_code,
+        cast(version as integer) as band_version,
+        effective_from,
+        effective_to,
+        cast(min_score as {{ dbt.type_float() }}) as min_score,
+        cast(band_rank as integer) as band_rank
+    from score_bands
+
+),
+
+light_versions as (
+
+    select
+        light_code,
+        cast(version as integer) as light_version,
+        effective_from,
+        effective_to,
+        cast(min_score as {{ dbt.type_float() }}) as min_score
+    from traffic_lights
+
+),
+
+bonus_rule_versions as (
+
+    select
+        effective_from,
+        effective_to,
+        cast(min_band_rank_for_award as integer) as min_band_rank_for_award
+    from bonus_pool_rules
+    where rule_code = '{{ var("bonus_pool_rule_code", "default") }}'
+
+),
+
+quarter_sequence as (
+
+    select
+        period_key as fiscal_quarter,
+        row_number() over (order by period_start_date) as quarter_number
+    from periods
+    where period_grain = 'quarter'
+
+),
+
+score_360_values as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_key as fiscal_quarter,
+        indicator_value as score_360
+    from indicator_values
+    where period_grain = 'quarter'
+        and indicator_code = 'score_360'
+
+),
+
+-- One row per scorecard: the lines' totals.
+line_totals as (
+
+    select
+        scenario_id,
+        employee_id,
+        assignment_id,
+        role_code,
+        team_id,
+        manager_employee_id,
+        fiscal_quarter,
+        period_start_date,
+        period_end_date,
+        overlap_days,
+        days_in_period,
+        cast(count(case when line_status = 'scored' then 1 end) as integer) as lines_scored,
+        cast(count(case when line_status <> 'scored' then 1 end) as integer) as lines_missing,
+        sum(case when line_status = 'scored' then weight end) as scored_weight,
+        sum(weight) as template_weight,
+        sum(case when line_status = 'scored' then weighted_points end) as weighted_points,
+        max(templates_hash) as templates_hash,
+        {{ dbt.hash(dbt.listagg(
+            measure="coalesce(definition_hash, '')",
+            delimiter_text="'|'",
+            order_by_clause="order by indicator_code"
+        )) }} as definitions_hash
+    from scorecard_lines
+    group by
+        scenario_id,
+        employee_id,
+        assignment_id,
+        role_code,
+        team_id,
+        manager_employee_id,
+        fiscal_quarter,
+        period_start_date,
+        period_end_date,
+        overlap_days,
+        days_in_period
+
+),
+
+kpi_scored as (
+
+    select
+        line_totals.*,
+        {{ dbt.hash(dbt.concat([
+            'line_totals.employee_id', "'|'", 'line_totals.assignment_id', "'|'",
+            'line_totals.fiscal_quarter'
+        ])) }} as scorecard_id,
+        cast(line_totals.overlap_days as {{ dbt.type_float() }})
+            / cast(line_totals.days_in_period as {{ dbt.type_float() }}) as role_day_share,
+        case
+            when line_totals.scored_weight > 0
+                then cast(cast(
+                    line_totals.weighted_points / line_totals.scored_weight
+                    as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }})
+        end as kpi_score,
+        cast(cast(coalesce(line_totals.scored_weight, 0) as {{ dbt.type_numeric() }})
+            as {{ dbt.type_float() }}) as data_completeness,
+        score_360_values.score_360
+    from line_totals
+    left join score_360_values
+        on line_totals.employee_id = score_360_values.employee_id
+        and line_totals.assignment_id = score_360_values.assignment_id
+        and line_totals.fiscal_quarter = score_360_values.fiscal_quarter
+
+),
+
+overall_scored as (
+
+    select
+        kpi_scored.*,
+        settings_versions.settings_version,
+        settings_versions.quantitative_share,
+        settings_versions.qualitative_share,
+        settings_versions.role_value_coefficient,
+        coalesce(settings_versions.is_role_bonus_eligible, false) as is_role_bonus_eligible,
+        cast(cast(
+            case
+                when kpi_scored.kpi_score is null then null
+                when kpi_scored.score_360 is null then kpi_scored.kpi_score
+                else settings_versions.quantitative_share * kpi_scored.kpi_score
+                    + settings_versions.qualitative_share * kpi_scored.score_360
+            end
+            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as overall_score
+    from kpi_scored
+    left join settings_versions
+        on kpi_scored.role_code = settings_versions.role_code
+        and settings_versions.effective_from <= {{ definitions_in_force_on('kpi_scored.period_end_date') }}
+        and (settings_versions.effective_to is null
+            or {{ definitions_in_force_on('kpi_scored.period_end_date') }} < settings_versions.effective_to)
+
+),
+
+band_candidates as (
+
+    select
+        overall_scored.scenario_id,
+        overall_scored.scorecard_id,
+        band_versions.band_code,
+        band_versions.band_rank,
+        band_versions.band_version,
+        row_number() over (
+            partition by overall_scored.scenario_id, overall_scored.scorecard_id
+            order by band_versions.min_score desc
+        ) as band_order
+    from overall_scored
+    inner join band_versions
+        on band_versions.min_score <= overall_scored.overall_score
+        and band_versions.effective_from <= {{ definitions_in_force_on('overall_scored.period_end_date') }}
+        and (band_versions.effective_to is null
+            or {{ definitions_in_force_on('overall_scored.period_end_date') }} < band_versions.effective_to)
+
+),
+
+light_candidates as (
+
+    select
+        overall_scored.scenario_id,
+        overall_scored.scorecard_id,
+        light_versions.light_code,
+        light_versions.light_version,
+        row_number() over (
+            partition by overall_scored.scenario_id, overall_scored.scorecard_id
+            order by light_versions.min_score desc
+        ) as light_order
+    from overall_scored
+    inner join light_versions
+        on light_versions.min_score <= overall_scored.overall_score
+        and light_versions.effective_from <= {{ definitions_in_force_on('overall_scored.period_end_date') }}
+        and (light_versions.effective_to is null
+            or {{ definitions_in_force_on('overall_scored.period_end_date') }} < light_versions.effective_to)
+
+),
+
+quarter_ends as (
+
+    select distinct period_end_date
+    from overall_scored
+
+),
+
+-- The lowest light in force at each quarter end is the PIP light (red).
+pip_lights as (
+
+    select
+        quarter_ends.period_end_date,
+        light_versions.light_code,
+        row_number() over (
+            partition by quarter_ends.period_end_date
+            order by light_versions.min_score
+        ) as light_order
+    from quarter_ends
+    inner join light_versions
+        on light_versions.effective_from <= {{ definitions_in_force_on('quarter_ends.period_end_date') }}
+        and (light_versions.effective_to is null
+            or {{ definitions_in_force_on('quarter_ends.period_end_date') }} < light_versions.effective_to)
+
+),
+
+banded as (
+
+    select
+        overall_scored.*,
+        band_candidates.band_code,
+        band_candidates.band_rank,
+        band_candidates.band_version,
+        light_candidates.light_code as traffic_light,
+        light_candidates.light_version as traffic_light_version,
+        coalesce(light_candidates.light_code = pip_lights.light_code, false) as is_pip_candidate,
+        coalesce(
+            band_candidates.band_rank <= bonus_rule_versions.min_band_rank_for_award,
+            false
+        ) and overall_scored.is_role_bonus_eligible as is_bonus_eligible,
+        quarter_sequence.quarter_number
+    from overall_scored
+    left join band_candidates
+        on overall_scored.scenario_id = band_candidates.scenario_id
+        and overall_scored.scorecard_id = band_candidates.scorecard_id
+        and band_candidates.band_order = 1
+    left join light_candidates
+        on overall_scored.scenario_id = light_candidates.scenario_id
+        and overall_scored.scorecard_id = light_candidates.scorecard_id
+        and light_candidates.light_order = 1
+    left join pip_lights
+        on overall_scored.period_end_date = pip_lights.period_end_date
+        and pip_lights.light_order = 1
+    left join bonus_rule_versions
+        on bonus_rule_versions.effective_from <= {{ definitions_in_force_on('overall_scored.period_end_date') }}
+        and (bonus_rule_versions.effective_to is null
+            or {{ definitions_in_force_on('overall_scored.period_end_date') }} < bonus_rule_versions.effective_to)
+    left join quarter_sequence
+        on overall_scored.fiscal_quarter = quarter_sequence.fiscal_quarter
+
+),
+
+-- An employee's quarter is red when any of the quarter's scorecards is red.
+red_quarters as (
+
+    select
+        scenario_id,
+        employee_id,
+        quarter_number
+    from banded
+    where is_pip_candidate
+    group by
+        scenario_id,
+        employee_id,
+        quarter_number
+
+),
+
+red_runs as (
+
+    select
+        scenario_id,
+        employee_id,
+        quarter_number,
+        -- Consecutive quarters share quarter_number - row_number (gaps and islands).
+        quarter_number - row_number() over (
+            partition by scenario_id, employee_id
+            order by quarter_number
+        ) as run_id
+    from red_quarters
+
+),
+
+red_streaks as (
+
+    select
+        scenario_id,
+        employee_id,
+        quarter_number,
+        row_number() over (
+            partition by scenario_id, employee_id, run_id
+            order by quarter_number
+        ) as red_quarters_in_a_row
+    from red_runs
+
+),
+
+streaked as (
+
+    select
+        banded.*,
+        case
+            when banded.is_pip_candidate then coalesce(red_streaks.red_quarters_in_a_row, 0)
+            else 0
+        end as consecutive_red_quarters,
+        case when banded.overall_score is null then 0 else 1 end as is_ranked
+    from banded
+    left join red_streaks
+        on banded.scenario_id = red_streaks.scenario_id
+        and banded.employee_id = red_streaks.employee_id
+        and banded.quarter_number = red_streaks.quarter_number
+
+),
+
+ranked as (
+
+    select
+        *,
+        rank() over (
+            partition by scenario_id, fiscal_quarter, role_code, is_ranked
+            order by overall_score desc
+        ) as role_rank,
+        rank() over (
+            partition by scenario_id, fiscal_quarter, team_id, is_ranked
+            order by overall_score desc
+        ) as team_rank
+    from streaked
+
+),
+
+final as (
+
+    select
+        cast(scenario_id as {{ dbt.type_string() }}) as scenario_id,
+        cast(scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(role_code as {{ dbt.type_string() }}) as role_code,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
+        cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
+        cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,
+        period_start_date,
+        period_end_date,
+        cast(overlap_days as integer) as overlap_days,
+        cast(days_in_period as integer) as days_in_period,
+        cast(role_day_share as {{ dbt.type_float() }}) as role_day_share,
+        lines_scored,
+        lines_missing,
+        cast(template_weight as {{ dbt.type_float() }}) as template_weight,
+        cast(kpi_score as {{ dbt.type_float() }}) as kpi_score,
+        cast(data_completeness as {{ dbt.type_float() }}) as data_completeness,
+        cast(score_360 as {{ dbt.type_float() }}) as score_360,
+        settings_version,
+        quantitative_share,
+        qualitative_share,
+        overall_score,
+        cast(band_code as {{ dbt.type_string() }}) as band_code,
+        band_rank,
+        band_version,
+        cast(traffic_light as {{ dbt.type_string() }}) as traffic_light,
+        traffic_light_version,
+        is_pip_candidate,
+        cast(consecutive_red_quarters as integer) as consecutive_red_quarters,
+        cast(case when is_ranked = 1 then role_rank end as integer) as rank_in_role,
+        cast(case when is_ranked = 1 then team_rank end as integer) as rank_in_team,
+        role_value_coefficient,
+        cast(cast(overall_score * role_value_coefficient as {{ dbt.type_numeric() }})
+            as {{ dbt.type_float() }}) as comparable_score,
+        is_role_bonus_eligible,
+        is_bonus_eligible,
+        cast(templates_hash as {{ dbt.type_string() }}) as templates_hash,
+        cast(definitions_hash as {{ dbt.type_string() }}) as definitions_hash
+    from ranked
+
+)
+
+select * from final

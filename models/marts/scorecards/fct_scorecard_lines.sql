@@ -1,0 +1,57 @@
+{#- The baseline scorecard lines (int_scorecard_lines, scenario 'baseline'): one row per
+    employee x role assignment x fiscal quarter x indicator of the role template in
+    force, with the actual, the target lines, attainment, score and status, and the
+    scorecard it belongs to. What-if scenarios are in fct_scenario_scorecards. -#}
+with
+
+scorecard_lines as (
+
+    select * from {{ ref('int_scorecard_lines') }}
+    where scenario_id = 'baseline'
+
+),
+
+final as (
+
+    select
+        cast({{ dbt.hash(dbt.concat([
+            'employee_id', "'|'", 'assignment_id', "'|'", 'fiscal_quarter'
+        ])) }} as {{ dbt.type_string() }}) as scorecard_id,
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(role_code as {{ dbt.type_string() }}) as role_code,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
+        cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
+        cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,
+        cast(period_start_date as date) as period_start_date,
+        cast(period_end_date as date) as period_end_date,
+        cast(overlap_days as integer) as overlap_days,
+        cast(days_in_period as integer) as days_in_period,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(direction as {{ dbt.type_string() }}) as direction,
+        cast(unit as {{ dbt.type_string() }}) as unit,
+        cast(weight as {{ dbt.type_float() }}) as weight,
+        cast(scoring_method as {{ dbt.type_string() }}) as scoring_method,
+        cast(actual_value as {{ dbt.type_float() }}) as actual_value,
+        cast(numerator as {{ dbt.type_float() }}) as numerator,
+        cast(denominator as {{ dbt.type_float() }}) as denominator,
+        cast(null_reason as {{ dbt.type_string() }}) as null_reason,
+        cast(target_source as {{ dbt.type_string() }}) as target_source,
+        cast(base_target as {{ dbt.type_float() }}) as base_target,
+        cast(challenge_target as {{ dbt.type_float() }}) as challenge_target,
+        cast(stretch_target as {{ dbt.type_float() }}) as stretch_target,
+        cast(attainment as {{ dbt.type_float() }}) as attainment,
+        cast(is_capped as boolean) as is_capped,
+        cast(is_floored as boolean) as is_floored,
+        cast(indicator_score as {{ dbt.type_float() }}) as indicator_score,
+        cast(weighted_points as {{ dbt.type_float() }}) as weighted_points,
+        cast(line_status as {{ dbt.type_string() }}) as line_status,
+        cast(definition_version as integer) as definition_version,
+        cast(definition_hash as {{ dbt.type_string() }}) as definition_hash,
+        cast(template_version as integer) as template_version,
+        cast(templates_hash as {{ dbt.type_string() }}) as templates_hash
+    from scorecard_lines
+
+)
+
+select * from final
