@@ -86,6 +86,7 @@ def _project_at_ref(ref: str, target: Path) -> Path:
     )  # fmt: skip
     if check.returncode != 0:
         raise UserError(f"--definitions-at {ref!r}: no such git commit, tag or branch")
+    target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = PROJECT_ROOT / part
         if source.is_dir():
@@ -126,7 +127,8 @@ def replay(
         scratch = Paths.from_env(Path(tmp) / "home")
         scratch.raw.parent.mkdir(parents=True)
         scratch.raw.symlink_to(paths.raw, target_is_directory=True)
-        select = ["--select", "+fct_scorecards", "--exclude", "test_type:unit"]
+        select = ["--select", "+fct_scorecards", "--exclude", "test_type:unit",
+                  "--indirect-selection", "cautious"]  # fmt: skip
         if _is_date(definitions_at):
             variables = json.dumps({"definitions_as_of": definitions_at})
             build_warehouse(

@@ -22,6 +22,7 @@ NEW_SALES_REP_WEIGHTS = {"sales_revenue": "0.10", "new_customers": "0.10", "win_
 
 def _project_with_new_sales_rep_version(target):
     """The project with sales_rep template v2 in force from 2026-07-01 (v1 closed then)."""
+    target.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = PROJECT_ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / part)
