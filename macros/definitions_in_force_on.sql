@@ -9,3 +9,11 @@
         {{ period_end_column }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Join condition: the effective-dated definition row `alias` is the version in force
+    for a period ending on `period_end_column` ([effective_from, effective_to)). -#}
+{% macro definition_in_force(alias, period_end_column) -%}
+    {{ alias }}.effective_from <= {{ definitions_in_force_on(period_end_column) }}
+    and ({{ alias }}.effective_to is null
+        or {{ definitions_in_force_on(period_end_column) }} < {{ alias }}.effective_to)
+{%- endmacro %}

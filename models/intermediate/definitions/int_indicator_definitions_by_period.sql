@@ -33,9 +33,7 @@ final as (
         indicators.denominator_definition
     from periods
     inner join indicators
-        on indicators.effective_from <= {{ definitions_in_force_on('periods.period_end_date') }}
-        and (indicators.effective_to is null
-            or {{ definitions_in_force_on('periods.period_end_date') }} < indicators.effective_to)
+        on {{ definition_in_force('indicators', 'periods.period_end_date') }}
 
 )
 

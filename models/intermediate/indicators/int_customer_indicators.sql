@@ -801,18 +801,7 @@ all_indicators as (
 
 final as (
 
-    select
-        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
-        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
-        cast(role_code as {{ dbt.type_string() }}) as role_code,
-        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-        cast(period_key as {{ dbt.type_string() }}) as period_key,
-        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
-        cast(numerator as {{ dbt.type_float() }}) as numerator,
-        cast(denominator as {{ dbt.type_float() }}) as denominator,
-        cast(source_row_count as {{ dbt.type_bigint() }}) as source_row_count,
-        cast(null_reason as {{ dbt.type_string() }}) as null_reason
-    from all_indicators
+    {{ indicator_family_output('all_indicators') }}
 
 )
 

@@ -461,18 +461,7 @@ indicator_rows as (
 
 final as (
 
-    select
-        employee_id,
-        assignment_id,
-        role_code,
-        period_grain,
-        period_key,
-        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
-        cast(numerator as {{ dbt.type_float() }}) as numerator,
-        cast(denominator as {{ dbt.type_float() }}) as denominator,
-        cast(source_row_count as {{ dbt.type_bigint() }}) as source_row_count,
-        cast(null_reason as {{ dbt.type_string() }}) as null_reason
-    from indicator_rows
+    {{ indicator_family_output('indicator_rows') }}
 
 )
 

@@ -101,9 +101,7 @@ weighted_groups as (
     from group_scores
     left join blend_weights
         on group_scores.rater_group = blend_weights.rater_group
-        and blend_weights.effective_from <= {{ definitions_in_force_on('group_scores.period_end_date') }}
-        and (blend_weights.effective_to is null
-            or {{ definitions_in_force_on('group_scores.period_end_date') }} < blend_weights.effective_to)
+        and {{ definition_in_force('blend_weights', 'group_scores.period_end_date') }}
 
 ),
 

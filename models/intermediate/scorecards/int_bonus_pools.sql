@@ -49,7 +49,6 @@ rules as (
             'rule_code',
             'version',
             'effective_from',
-            'effective_to',
             'pool_share_of_revenue',
             'max_award_multiple_of_average',
             'min_band_rank_for_award',
@@ -84,8 +83,7 @@ rule_in_force as (
         rules.min_band_rank_for_award
     from quarters
     inner join rules
-        on rules.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (rules.effective_to is null or {{ definitions_in_force_on('quarters.period_end_date') }} < rules.effective_to)
+        on {{ definition_in_force('rules', 'quarters.period_end_date') }}
 
 ),
 

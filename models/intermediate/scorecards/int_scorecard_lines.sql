@@ -186,9 +186,7 @@ baseline_templates_in_force as (
         ]) }} as template_row_hash
     from quarters
     inner join role_templates
-        on role_templates.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (role_templates.effective_to is null
-            or {{ definitions_in_force_on('quarters.period_end_date') }} < role_templates.effective_to)
+        on {{ definition_in_force('role_templates', 'quarters.period_end_date') }}
 
 ),
 
@@ -291,9 +289,7 @@ role_settings_in_force as (
         ]) }} as role_settings_hash
     from quarters
     inner join role_settings
-        on role_settings.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (role_settings.effective_to is null
-            or {{ definitions_in_force_on('quarters.period_end_date') }} < role_settings.effective_to)
+        on {{ definition_in_force('role_settings', 'quarters.period_end_date') }}
 
 ),
 
@@ -317,9 +313,7 @@ scoring_rules_in_force as (
     from quarters
     inner join scoring_rules
         on scoring_rules.rule_set = '{{ rule_set }}'
-        and scoring_rules.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (scoring_rules.effective_to is null
-            or {{ definitions_in_force_on('quarters.period_end_date') }} < scoring_rules.effective_to)
+        and {{ definition_in_force('scoring_rules', 'quarters.period_end_date') }}
 
 ),
 
@@ -336,9 +330,7 @@ score_band_rows_in_force as (
         ]) }} as row_hash
     from quarters
     inner join score_bands
-        on score_bands.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (score_bands.effective_to is null
-            or {{ definitions_in_force_on('quarters.period_end_date') }} < score_bands.effective_to)
+        on {{ definition_in_force('score_bands', 'quarters.period_end_date') }}
 
 ),
 
@@ -364,9 +356,7 @@ traffic_light_rows_in_force as (
         ]) }} as row_hash
     from quarters
     inner join traffic_lights
-        on traffic_lights.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (traffic_lights.effective_to is null
-            or {{ definitions_in_force_on('quarters.period_end_date') }} < traffic_lights.effective_to)
+        on {{ definition_in_force('traffic_lights', 'quarters.period_end_date') }}
 
 ),
 
@@ -391,9 +381,7 @@ gate_rows_in_force as (
         ]) }} as row_hash
     from quarters
     inner join gates
-        on gates.effective_from <= {{ definitions_in_force_on('quarters.period_end_date') }}
-        and (gates.effective_to is null
-            or {{ definitions_in_force_on('quarters.period_end_date') }} < gates.effective_to)
+        on {{ definition_in_force('gates', 'quarters.period_end_date') }}
 
 ),
 

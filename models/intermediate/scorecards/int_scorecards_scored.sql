@@ -230,9 +230,7 @@ overall_scored as (
     from kpi_scored
     left join settings_versions
         on kpi_scored.role_code = settings_versions.role_code
-        and settings_versions.effective_from <= {{ definitions_in_force_on('kpi_scored.period_end_date') }}
-        and (settings_versions.effective_to is null
-            or {{ definitions_in_force_on('kpi_scored.period_end_date') }} < settings_versions.effective_to)
+        and {{ definition_in_force('settings_versions', 'kpi_scored.period_end_date') }}
 
 ),
 
@@ -251,9 +249,7 @@ band_candidates as (
     from overall_scored
     inner join band_versions
         on band_versions.min_score <= overall_scored.overall_score
-        and band_versions.effective_from <= {{ definitions_in_force_on('overall_scored.period_end_date') }}
-        and (band_versions.effective_to is null
-            or {{ definitions_in_force_on('overall_scored.period_end_date') }} < band_versions.effective_to)
+        and {{ definition_in_force('band_versions', 'overall_scored.period_end_date') }}
 
 ),
 
@@ -271,9 +267,7 @@ light_candidates as (
     from overall_scored
     inner join light_versions
         on light_versions.min_score <= overall_scored.overall_score
-        and light_versions.effective_from <= {{ definitions_in_force_on('overall_scored.period_end_date') }}
-        and (light_versions.effective_to is null
-            or {{ definitions_in_force_on('overall_scored.period_end_date') }} < light_versions.effective_to)
+        and {{ definition_in_force('light_versions', 'overall_scored.period_end_date') }}
 
 ),
 
@@ -296,9 +290,7 @@ pip_lights as (
         ) as light_order
     from quarter_ends
     inner join light_versions
-        on light_versions.effective_from <= {{ definitions_in_force_on('quarter_ends.period_end_date') }}
-        and (light_versions.effective_to is null
-            or {{ definitions_in_force_on('quarter_ends.period_end_date') }} < light_versions.effective_to)
+        on {{ definition_in_force('light_versions', 'quarter_ends.period_end_date') }}
 
 ),
 
@@ -330,9 +322,7 @@ banded as (
         on overall_scored.period_end_date = pip_lights.period_end_date
         and pip_lights.light_order = 1
     left join bonus_rule_versions
-        on bonus_rule_versions.effective_from <= {{ definitions_in_force_on('overall_scored.period_end_date') }}
-        and (bonus_rule_versions.effective_to is null
-            or {{ definitions_in_force_on('overall_scored.period_end_date') }} < bonus_rule_versions.effective_to)
+        on {{ definition_in_force('bonus_rule_versions', 'overall_scored.period_end_date') }}
     left join quarter_sequence
         on overall_scored.fiscal_quarter = quarter_sequence.fiscal_quarter
 

@@ -86,9 +86,7 @@ manager_bands as (
         coalesce(band_counts.band_count, 0) as band_count
     from manager_quarters
     inner join band_versions
-        on band_versions.effective_from <= {{ definitions_in_force_on('manager_quarters.period_end_date') }}
-        and (band_versions.effective_to is null
-            or {{ definitions_in_force_on('manager_quarters.period_end_date') }} < band_versions.effective_to)
+        on {{ definition_in_force('band_versions', 'manager_quarters.period_end_date') }}
     left join band_counts
         on manager_quarters.manager_employee_id = band_counts.manager_employee_id
         and manager_quarters.fiscal_quarter = band_counts.fiscal_quarter

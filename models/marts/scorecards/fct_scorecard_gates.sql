@@ -72,9 +72,7 @@ scorecard_gates as (
         end as null_reason
     from scorecards
     inner join gate_versions
-        on gate_versions.effective_from <= {{ definitions_in_force_on('scorecards.period_end_date') }}
-        and (gate_versions.effective_to is null
-            or {{ definitions_in_force_on('scorecards.period_end_date') }} < gate_versions.effective_to)
+        on {{ definition_in_force('gate_versions', 'scorecards.period_end_date') }}
     left join quarter_values
         on scorecards.employee_id = quarter_values.employee_id
         and scorecards.assignment_id = quarter_values.assignment_id
