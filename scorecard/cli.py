@@ -93,6 +93,19 @@ def _do_build(paths: Paths):
     return result
 
 
+def _do_publish(paths: Paths):
+    from scorecard.publish import publish
+
+    with console.status("publishing the marts"):
+        publication = publish(paths)
+    rows = sum(publication.tables.values())
+    console.print(
+        f"published {len(publication.tables)} marts ({rows:,} rows) as "
+        f"{publication.publication_id}: {publication.serving_db} and {publication.parquet_dir}"
+    )
+    return publication
+
+
 @app.command()
 def generate(
     home: HomeOption = None,
@@ -132,18 +145,31 @@ def ingest_command(
 
 @app.command()
 def build(home: HomeOption = None) -> None:
-    """Build the warehouse with dbt (models and tests) from the raw zone."""
+    """Build the warehouse with dbt (models and tests), then publish the marts for BI."""
     with user_errors():
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "build")
         with recorder.step("dbt build"):
             _do_build(paths)
+        with recorder.step("publish"):
+            _do_publish(paths)
+        recorder.succeed()
+
+
+@app.command("publish")
+def publish_command(home: HomeOption = None) -> None:
+    """Publish the built marts again: serving DuckDB swapped in atomically, plus Parquet."""
+    with user_errors():
+        paths = Paths.from_env(home)
+        recorder = RunRecorder(paths, "publish")
+        with recorder.step("publish"):
+            _do_publish(paths)
         recorder.succeed()
 
 
 @app.command()
 def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 42) -> None:
-    """Generate a demo company, ingest it and build the warehouse (what `make demo` runs)."""
+    """Generate a demo company, ingest it, build and publish (what `make demo` runs)."""
     with user_errors():
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "demo")
@@ -154,8 +180,11 @@ def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 4
             step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
         with recorder.step("dbt build"):
             _do_build(paths)
+        with recorder.step("publish"):
+            _do_publish(paths)
         recorder.succeed()
         console.print(f"[green]demo ready.[/] warehouse: {paths.warehouse_db}")
+        console.print(f"BI reads: {paths.serving_db} (DuckDB) and {paths.parquet} (Parquet)")
         console.print(f"raw zone: {paths.raw}  quarantine: {paths.quarantine}")
         console.print("next: `scorecard status --json`")
 

@@ -38,7 +38,7 @@ def test_demo_reconciles_every_input_row(demo_home):
 def test_demo_builds_the_warehouse_and_records_the_run(demo_home):
     state = json.loads(demo_home.state_file.read_text())
     assert state["status"] == "succeeded"
-    assert [s["name"] for s in state["steps"]] == ["generate", "ingest", "dbt build"]
+    assert [s["name"] for s in state["steps"]] == ["generate", "ingest", "dbt build", "publish"]
     with duckdb.connect(str(demo_home.warehouse_db), read_only=True) as con:
         employees = con.execute("select count(*) from staging.stg_hr__employees").fetchone()[0]
         raw = con.execute(
