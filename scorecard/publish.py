@@ -48,7 +48,8 @@ def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 def publish(paths: Paths) -> Publication:
     if not paths.warehouse_db.exists():
         raise UserError(f"no warehouse at {paths.warehouse_db}: run `scorecard build` first")
-    publication_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    # Microseconds first: ids sort in publication order (pruning keeps the newest).
+    publication_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     paths.serving_db.parent.mkdir(parents=True, exist_ok=True)
     scratch_db = paths.serving_db.with_name(f".{publication_id}.duckdb")
