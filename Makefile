@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SCALE ?= 0.05
+SCALE ?= 0.1
 
 .PHONY: venv demo test lint contract-docs bench clean
 
