@@ -82,6 +82,11 @@ def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str 
 
 def _do_build(paths: Paths):
     from scorecard.build import build_warehouse
+    from scorecard.ingest.zone import RawZone
+
+    # A batch an interrupted ingest left uncommitted must not reach the warehouse.
+    for path in RawZone(paths).recover():
+        console.print(f"[yellow]recovered:[/] removed uncommitted batch {path}")
 
     with progress_bar() as bar:
         task = bar.add_task("dbt build", total=None, item="")

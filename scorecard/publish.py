@@ -52,6 +52,8 @@ def publish(paths: Paths) -> Publication:
     publication_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     paths.serving_db.parent.mkdir(parents=True, exist_ok=True)
+    for stale in paths.serving_db.parent.glob(".*.duckdb*"):
+        stale.unlink()  # scratch files of a publication that was killed
     scratch_db = paths.serving_db.with_name(f".{publication_id}.duckdb")
     parquet_root = paths.parquet.parent / "parquet-versions"
     parquet_dir = parquet_root / publication_id

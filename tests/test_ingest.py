@@ -216,3 +216,45 @@ def test_hostile_headers_and_values_cannot_inject_sql(paths, landing):
     assert record.rows_loaded == 1
     assert record.ignored_columns == ['x"); drop table t; --']
     assert raw_rows(paths, "hr.employees")[0][1] == "Robert'); DROP TABLE employees;--"
+
+
+def test_a_repeated_header_row_is_quarantined_with_one_clear_reason(paths, landing):
+    header = EMPLOYEES.splitlines()[0]
+    write(
+        landing,
+        "hr/employees.csv",
+        EMPLOYEES + header + "\nE3,Cy Diaz,2024-05-01,,2024-05-01 09:00:00\n",
+    )
+    (record,) = run(paths, landing).loaded
+    assert (record.rows_read, record.rows_loaded, record.rows_quarantined) == (4, 3, 1)
+    (bad,) = quarantine_rows(paths, "hr.employees")
+    assert bad["_source_row_number"] == 4
+    assert [v["rule"] for v in bad["_violations"]] == ["repeated_header"]
+    assert bad["_reason"].startswith("line=employee_id,full_name")
+
+
+def test_mixed_date_formats_load_with_a_format_list_and_are_quarantined_without(
+    paths, landing, tmp_path
+):
+    body = ("employee_id,full_name,hire_date,termination_date,updated_at\n"
+            "E1,Ann,2024-01-15,,2024-01-15 09:00:00\n"
+            "E2,Bo,15/01/2024,,2024-01-15 09:00:00\n")  # fmt: skip
+    write(landing, "hr/employees.csv", body)
+    (record,) = run(paths, landing).loaded
+    assert (record.rows_loaded, record.rows_quarantined) == (1, 1)
+    assert only_violation(quarantine_rows(paths, "hr.employees")[0]) == (
+        "hire_date",
+        "15/01/2024",
+        "type",
+    )
+
+    other = Paths.from_env(tmp_path / "other")
+    mapping = tmp_path / "m.yml"
+    mapping.write_text("files:\n  - match: hr/employees.csv\n    table: hr.employees\n"
+                       "    formats: {hire_date: ['%Y-%m-%d', '%d/%m/%Y']}\n")  # fmt: skip
+    (record,) = run(other, landing, mapping_file=mapping).loaded
+    assert (record.rows_loaded, record.rows_quarantined) == (2, 0)
+    assert sorted(str(r[2]) for r in raw_rows(other, "hr.employees")) == [
+        "2024-01-15",
+        "2024-01-15",
+    ]

@@ -27,6 +27,7 @@ class Plan:
 
     sources: dict[str, str]  # contract column -> SQL expression over the landed table
     ignored_headers: list[str]
+    headers: list[str]
 
 
 def _normalise(header: str) -> str:
@@ -63,7 +64,9 @@ def plan_columns(display_name: str, headers: list[str], rule: FileRule, table: T
             )
         else:
             sources[col.name] = "cast(null as varchar)"
-    return Plan(sources=sources, ignored_headers=[h for h in headers if h not in used])
+    return Plan(
+        sources=sources, ignored_headers=[h for h in headers if h not in used], headers=headers
+    )
 
 
 def _text_expr(col: Column, source: str, rule: FileRule) -> str:
@@ -169,6 +172,11 @@ def check_rows(
         + f", 'value': {pk_text}, 'rule': 'duplicate_key', 'detail': "
         "'same key as row ' || first_row_with_key || ' of this file'} end"
     )
+    # A header line pasted again mid-file (concatenated exports) is one clear reason,
+    # not one type error per column.
+    repeated_header = " and ".join(
+        f"coalesce(trim({ident(h)}) = {literal(h.strip())}, false)" for h in plan.headers
+    )
     reference_joins = []
     for i, col in enumerate(c for c in table.columns if c.references):
         ref_table, _, ref_col = col.references.rpartition(".")
@@ -189,7 +197,7 @@ def check_rows(
         f"""
         create or replace temp table checked as
         with text_values as (
-            select {ROW_NUMBER}, {texts} from landed
+            select {ROW_NUMBER}, {texts}, {repeated_header} as is_repeated_header from landed
         ),
         typed as (
             select *, {typed} from text_values
@@ -198,8 +206,13 @@ def check_rows(
             select *, min({ROW_NUMBER}) over (partition by {pk}) as first_row_with_key
             from typed
         )
-        select typed.* exclude (first_row_with_key),
-            list_filter([{", ".join(rules)}], lambda v: v is not null) as _violations
+        select typed.* exclude (first_row_with_key, is_repeated_header),
+            case
+                when is_repeated_header then [{{'column': null::varchar,
+                    'value': {literal(",".join(plan.headers))}, 'rule': 'repeated_header',
+                    'detail': 'the header row appears again inside the data'}}]
+                else list_filter([{", ".join(rules)}], lambda v: v is not null)
+            end as _violations
         from keyed as typed
         {" ".join(reference_joins)}
         """
