@@ -179,7 +179,8 @@ def build_reviews_360(
     row, c = expand(np.full(len(parent), 4))
     competency = np.where(c < 3, c, ROLE_COMPETENCY[role[parent[row]]])
     e = emp[parent[row]]
-    latent = 3.6 + 0.6 * people.quality[e] + GROUP_BIAS[group[row]] + rng.normal(0.0, 0.7, len(row))
+    # 360 ratings skew high in practice: most people are rated about 4 of 5.
+    latent = 4.0 + 0.6 * people.quality[e] + GROUP_BIAS[group[row]] + rng.normal(0.0, 0.7, len(row))
     order = np.lexsort((c, submitted[row]))
     row, competency, latent = row[order], competency[order], latent[order]
     labels = pa.array([q.label for q in tl.quarters])
