@@ -303,3 +303,31 @@ def replay(
         f"{len(changed)} of {len(result.changes)} scorecards changed; diff written to "
         f"{result.output}"
     )
+
+
+@app.command()
+def explain(
+    employee: Annotated[str, typer.Option(help="Employee id, e.g. E-00004.")],
+    quarter: Annotated[str, typer.Option(help="Fiscal quarter, e.g. 2026-Q3.")],
+    indicator: Annotated[
+        str | None, typer.Option(help="One indicator line, with its source rows.")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    limit: Annotated[int, typer.Option(help="Source rows to list.")] = 20,
+    audience: Annotated[str, typer.Option(help="bi (ids only) or hr (with names).")] = "bi",
+    home: HomeOption = None,
+) -> None:
+    """Explain a score: template, weights, definitions, targets, attainment, source rows."""
+    from scorecard.explain import Request, render_text
+    from scorecard.explain import explain as run_explain
+
+    with user_errors():
+        if output_format not in ("text", "json"):
+            raise UserError(f"--format must be text or json, got {output_format!r}")
+        result = run_explain(
+            Paths.from_env(home), Request(employee, quarter, indicator, limit, audience)
+        )
+    if output_format == "json":
+        typer.echo(json.dumps(result, indent=2, default=str))
+    else:
+        typer.echo("\n".join(render_text(result)))

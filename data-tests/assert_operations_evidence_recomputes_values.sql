@@ -1,0 +1,105 @@
+-- The evidence in int_operations_indicator_evidence recomputes fct_indicator_values for
+-- every grid row and operations indicator: sum(numerator_contribution) = numerator and
+-- sum(denominator_contribution) = denominator (to 1e-6, relative for large amounts);
+-- for medians, the median of observation_value = numerator. Denominators that are not
+-- rows (documented in the evidence model's yml) are not checked. A grid row without
+-- evidence must have numerator and denominator 0 or null. Evidence on a grid row or
+-- indicator that fct_indicator_values does not have is returned too.
+-- Returns the grid rows and indicators that do not recompute.
+{%- set median_indicators = ['rfq_response_hours'] %}
+{%- set row_free_denominators = ['orders_processed', 'rfq_response_hours'] %}
+
+with
+
+indicator_values as (
+
+    select * from {{ ref('fct_indicator_values') }}
+    where indicator_code in (
+        select family_indicators.indicator_code
+        from {{ ref('int_operations_indicators') }} as family_indicators
+    )
+
+),
+
+evidence as (
+
+    select * from {{ ref('int_operations_indicator_evidence') }}
+
+),
+
+evidence_by_value as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        indicator_code,
+        count(*) as evidence_row_count,
+        sum(numerator_contribution) as numerator_sum,
+        sum(denominator_contribution) as denominator_sum,
+        {{ median('observation_value') }} as observation_median
+    from evidence
+    group by
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        indicator_code
+
+),
+
+compared as (
+
+    select
+        coalesce(indicator_values.employee_id, evidence_by_value.employee_id) as employee_id,
+        coalesce(indicator_values.assignment_id, evidence_by_value.assignment_id) as assignment_id,
+        coalesce(indicator_values.period_grain, evidence_by_value.period_grain) as period_grain,
+        coalesce(indicator_values.period_key, evidence_by_value.period_key) as period_key,
+        coalesce(indicator_values.indicator_code, evidence_by_value.indicator_code) as indicator_code,
+        indicator_values.indicator_code is not null as has_value,
+        indicator_values.numerator,
+        indicator_values.denominator,
+        coalesce(evidence_by_value.evidence_row_count, 0) as evidence_row_count,
+        case
+            when coalesce(indicator_values.indicator_code, evidence_by_value.indicator_code)
+                in ('{{ median_indicators | join("', '") }}')
+                then evidence_by_value.observation_median
+            -- No evidence rows: nothing counted, the family's numerator must be 0 (or null).
+            when evidence_by_value.indicator_code is null
+                then case when indicator_values.numerator is not null then 0 end
+            else evidence_by_value.numerator_sum
+        end as recomputed_numerator,
+        case
+            when coalesce(indicator_values.indicator_code, evidence_by_value.indicator_code)
+                in ('{{ (median_indicators + row_free_denominators) | join("', '") }}')
+                then indicator_values.denominator
+            when evidence_by_value.indicator_code is null then 0
+            else evidence_by_value.denominator_sum
+        end as recomputed_denominator
+    from indicator_values
+    full outer join evidence_by_value
+        on indicator_values.employee_id = evidence_by_value.employee_id
+        and indicator_values.assignment_id = evidence_by_value.assignment_id
+        and indicator_values.period_grain = evidence_by_value.period_grain
+        and indicator_values.period_key = evidence_by_value.period_key
+        and indicator_values.indicator_code = evidence_by_value.indicator_code
+
+),
+
+final as (
+
+    select *
+    from compared
+    where not has_value
+        or (numerator is null and recomputed_numerator is not null)
+        or (numerator is not null and recomputed_numerator is null)
+        or abs(numerator - recomputed_numerator) > 1e-6 * (case when abs(numerator) > 1 then abs(numerator) else 1 end)
+        or (denominator is null and recomputed_denominator is not null)
+        or (denominator is not null and recomputed_denominator is null)
+        or abs(denominator - recomputed_denominator)
+            > 1e-6 * (case when abs(denominator) > 1 then abs(denominator) else 1 end)
+
+)
+
+select * from final

@@ -1,0 +1,197 @@
+{#- Channel family evidence: the source rows behind every numerator and denominator of
+    int_channel_indicators, one row per grid row, indicator and contributing source row.
+    Mirrors int_channel_indicators exactly (same joins, filters and attribution).
+
+    effective_channels       one row per revenue partner order in the overlap range
+                             (crm.orders). numerator_contribution 1 on the first order of
+                             each distinct partner (by order_date, then order_id), 0 on the
+                             partner's further orders. The denominator is the constant 1
+                             of a count, not a row: denominator_contribution is null.
+    channel_activation_rate  one row per partner signed by the period end
+                             (crm.channel_partners), on the grid row holding the period end
+                             only. numerator_contribution 1 when activated by the period
+                             end, denominator_contribution 1. -#}
+{{ config(materialized='table') }}
+
+with
+
+grid as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+channel_partners as (
+
+    select * from {{ ref('stg_crm__channel_partners') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_converted') }}
+
+),
+
+-- Same filter as int_channel_indicators.partner_orders, with the order lineage.
+partner_orders as (
+
+    select
+        channel_partners.employee_id,
+        channel_partners.partner_id,
+        orders.order_id,
+        orders.order_date,
+        orders.source_file,
+        orders.source_row_number,
+        orders.batch_id
+    from orders
+    inner join channel_partners
+        on orders.partner_id = channel_partners.partner_id
+    where orders.is_revenue_order
+        and channel_partners.employee_id is not null
+
+),
+
+partner_orders_by_row as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        partner_orders.partner_id,
+        partner_orders.order_id,
+        partner_orders.order_date,
+        partner_orders.source_file,
+        partner_orders.source_row_number,
+        partner_orders.batch_id,
+        row_number() over (
+            partition by
+                grid.employee_id,
+                grid.assignment_id,
+                grid.period_grain,
+                grid.period_key,
+                partner_orders.partner_id
+            order by partner_orders.order_date, partner_orders.order_id
+        ) as partner_order_rank
+    from grid
+    inner join partner_orders
+        on grid.employee_id = partner_orders.employee_id
+        and partner_orders.order_date >= grid.overlap_start_date
+        and partner_orders.order_date <= grid.overlap_end_date
+
+),
+
+effective_channels as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'effective_channels' as indicator_code,
+        'crm.orders' as source_table,
+        order_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when partner_order_rank = 1 then 1 else 0 end as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when partner_order_rank = 1
+                then 'first revenue order via partner ' || partner_id || ' in the period'
+            else 'further order via partner ' || partner_id || ' (partner already counted)'
+        end as note
+    from partner_orders_by_row
+
+),
+
+-- Partners signed by the period end, on the grid row that holds the period end only.
+partner_state as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.period_end_date,
+        channel_partners.partner_id,
+        channel_partners.signed_date,
+        channel_partners.activated_date,
+        channel_partners.source_file,
+        channel_partners.source_row_number,
+        channel_partners.batch_id,
+        case
+            when channel_partners.activated_date <= grid.period_end_date then 1
+            else 0
+        end as is_activated_by_period_end
+    from grid
+    inner join channel_partners
+        on grid.employee_id = channel_partners.employee_id
+        and grid.overlap_end_date = grid.period_end_date
+        and channel_partners.signed_date <= grid.period_end_date
+
+),
+
+channel_activation_rate as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'channel_activation_rate' as indicator_code,
+        'crm.channel_partners' as source_table,
+        partner_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        is_activated_by_period_end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when is_activated_by_period_end = 1
+                then 'signed ' || cast(signed_date as {{ dbt.type_string() }})
+                    || ', activated ' || cast(activated_date as {{ dbt.type_string() }})
+            when activated_date is null
+                then 'signed ' || cast(signed_date as {{ dbt.type_string() }})
+                    || ', not activated'
+            else 'signed ' || cast(signed_date as {{ dbt.type_string() }})
+                || ', activated only after the period end ('
+                || cast(activated_date as {{ dbt.type_string() }}) || ')'
+        end as note
+    from partner_state
+
+),
+
+all_evidence as (
+
+    select * from effective_channels
+    union all
+    select * from channel_activation_rate
+
+),
+
+final as (
+
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(note as {{ dbt.type_string() }}) as note
+    from all_evidence
+
+)
+
+select * from final

@@ -1,0 +1,547 @@
+{#- Evidence behind the finance family: one row per grid row, indicator and source row
+    that int_finance_indicators uses, with the row's part of the numerator and
+    denominator. The CTE logic is copied from int_finance_indicators (keep the two in
+    step):
+      collection_rate            invoices due (not credit notes): denominator = amount;
+                                 payments on them up to the period end: numerator = amount
+      days_sales_outstanding     period-end row only. Invoices open at the reference
+                                 date: numerator = open balance x days_in_period;
+                                 invoices and credit notes dated in the period:
+                                 denominator = amount. One row per invoice (both parts
+                                 on one row when an invoice is in both sets). Numerator
+                                 null when net revenue is negative, as in the family.
+      overdue_receivables_ratio  period-end row only; invoices open at the reference
+                                 date: numerator = open balance if overdue, denominator =
+                                 open balance
+      inventory_turnover         invoices and credit notes dated in the overlap:
+                                 numerator = cost of sales x 12 / months_in_period;
+                                 snapshots in the overlap: denominator = value / number
+                                 of converted snapshots (their sum is the average)
+    Amounts without an FX rate count 0, as sum() and avg() skip them in the family. -#}
+{{ config(materialized='table') }}
+
+with
+
+employee_periods as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+invoices as (
+
+    select * from {{ ref('int_invoices_converted') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('int_payments_converted') }}
+
+),
+
+inventory_snapshots as (
+
+    select * from {{ ref('stg_finance__inventory_snapshots') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_ranged') }}
+
+),
+
+-- collection_rate ----------------------------------------------------------------
+
+invoices_due_by_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        employee_periods.period_end_date,
+        invoices.invoice_id,
+        invoices.due_date,
+        invoices.amount_rc,
+        invoices.source_file,
+        invoices.source_row_number,
+        invoices.batch_id
+    from employee_periods
+    inner join invoices
+        on employee_periods.employee_id = invoices.employee_id
+        and invoices.due_date >= employee_periods.overlap_start_date
+        and invoices.due_date <= employee_periods.overlap_end_date
+    where not invoices.is_credit_note
+
+),
+
+payments_collected_by_invoice_due as (
+
+    select
+        invoices_due_by_period.employee_id,
+        invoices_due_by_period.assignment_id,
+        invoices_due_by_period.period_grain,
+        invoices_due_by_period.period_key,
+        payments.payment_id,
+        payments.invoice_id,
+        payments.payment_date,
+        payments.amount_rc,
+        payments.source_file,
+        payments.source_row_number,
+        payments.batch_id
+    from invoices_due_by_period
+    inner join payments
+        on invoices_due_by_period.invoice_id = payments.invoice_id
+        and payments.payment_date <= invoices_due_by_period.period_end_date
+
+),
+
+-- open receivables at a date (as in the family model) --------------------------------
+
+receivable_invoices as (
+
+    select
+        invoice_id,
+        employee_id,
+        invoice_date,
+        due_date,
+        amount_rc
+    from invoices
+    where not is_credit_note
+
+),
+
+balance_change_dates as (
+
+    select
+        invoice_id,
+        invoice_date as change_date
+    from receivable_invoices
+
+    union
+
+    select
+        receivable_invoices.invoice_id,
+        payments.payment_date as change_date
+    from receivable_invoices
+    inner join payments
+        on receivable_invoices.invoice_id = payments.invoice_id
+        and payments.payment_date > receivable_invoices.invoice_date
+
+),
+
+paid_by_change_date as (
+
+    select
+        balance_change_dates.invoice_id,
+        balance_change_dates.change_date,
+        sum(payments.amount_rc) as paid_to_date_rc
+    from balance_change_dates
+    left join payments
+        on balance_change_dates.invoice_id = payments.invoice_id
+        and payments.payment_date <= balance_change_dates.change_date
+    group by
+        balance_change_dates.invoice_id,
+        balance_change_dates.change_date
+
+),
+
+invoice_balances as (
+
+    select
+        receivable_invoices.invoice_id,
+        receivable_invoices.employee_id,
+        receivable_invoices.due_date,
+        paid_by_change_date.change_date as valid_from_date,
+        lead(paid_by_change_date.change_date) over (
+            partition by paid_by_change_date.invoice_id
+            order by paid_by_change_date.change_date
+        ) as valid_until_date,
+        case
+            when receivable_invoices.amount_rc - coalesce(paid_by_change_date.paid_to_date_rc, 0) > 0
+                then receivable_invoices.amount_rc - coalesce(paid_by_change_date.paid_to_date_rc, 0)
+            else 0
+        end as open_amount_rc
+    from paid_by_change_date
+    inner join receivable_invoices
+        on paid_by_change_date.invoice_id = receivable_invoices.invoice_id
+
+),
+
+-- days_sales_outstanding, overdue_receivables_ratio ------------------------------------
+
+period_end_rows as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        period_start_date,
+        period_end_date,
+        case
+            when period_end_date > {{ scorecard_as_of_date() }} then {{ scorecard_as_of_date() }}
+            else period_end_date
+        end as reference_date,
+        days_in_period
+    from employee_periods
+    where overlap_end_date = period_end_date
+
+),
+
+open_invoices_at_period_end as (
+
+    select
+        period_end_rows.employee_id,
+        period_end_rows.assignment_id,
+        period_end_rows.period_grain,
+        period_end_rows.period_key,
+        period_end_rows.reference_date,
+        period_end_rows.days_in_period,
+        invoice_balances.invoice_id,
+        invoice_balances.due_date,
+        invoice_balances.open_amount_rc,
+        case when invoice_balances.due_date < period_end_rows.reference_date then 1 else 0 end as is_overdue
+    from period_end_rows
+    inner join invoice_balances
+        on period_end_rows.employee_id = invoice_balances.employee_id
+        and invoice_balances.valid_from_date <= period_end_rows.reference_date
+        and (invoice_balances.valid_until_date is null
+            or period_end_rows.reference_date < invoice_balances.valid_until_date)
+    where invoice_balances.open_amount_rc > 0
+
+),
+
+revenue_invoices_in_period as (
+
+    select
+        period_end_rows.employee_id,
+        period_end_rows.assignment_id,
+        period_end_rows.period_grain,
+        period_end_rows.period_key,
+        period_end_rows.days_in_period,
+        invoices.invoice_id,
+        invoices.is_credit_note,
+        invoices.amount_rc
+    from period_end_rows
+    inner join invoices
+        on period_end_rows.employee_id = invoices.employee_id
+        and invoices.invoice_date >= period_end_rows.period_start_date
+        and invoices.invoice_date <= period_end_rows.period_end_date
+
+),
+
+revenue_in_period as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        sum(amount_rc) as revenue_rc
+    from revenue_invoices_in_period
+    group by
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key
+
+),
+
+-- One row per invoice that is open at the reference date, dated in the period, or both.
+dso_invoices as (
+
+    select
+        coalesce(open_invoices_at_period_end.employee_id, revenue_invoices_in_period.employee_id) as employee_id,
+        coalesce(open_invoices_at_period_end.assignment_id, revenue_invoices_in_period.assignment_id)
+            as assignment_id,
+        coalesce(open_invoices_at_period_end.period_grain, revenue_invoices_in_period.period_grain)
+            as period_grain,
+        coalesce(open_invoices_at_period_end.period_key, revenue_invoices_in_period.period_key) as period_key,
+        coalesce(open_invoices_at_period_end.invoice_id, revenue_invoices_in_period.invoice_id) as invoice_id,
+        coalesce(open_invoices_at_period_end.days_in_period, revenue_invoices_in_period.days_in_period)
+            as days_in_period,
+        open_invoices_at_period_end.open_amount_rc,
+        open_invoices_at_period_end.invoice_id is not null as is_open,
+        revenue_invoices_in_period.invoice_id is not null as is_revenue,
+        revenue_invoices_in_period.is_credit_note,
+        revenue_invoices_in_period.amount_rc as revenue_amount_rc
+    from open_invoices_at_period_end
+    full outer join revenue_invoices_in_period
+        on open_invoices_at_period_end.employee_id = revenue_invoices_in_period.employee_id
+        and open_invoices_at_period_end.assignment_id = revenue_invoices_in_period.assignment_id
+        and open_invoices_at_period_end.period_grain = revenue_invoices_in_period.period_grain
+        and open_invoices_at_period_end.period_key = revenue_invoices_in_period.period_key
+        and open_invoices_at_period_end.invoice_id = revenue_invoices_in_period.invoice_id
+
+),
+
+dso_evidence as (
+
+    select
+        dso_invoices.employee_id,
+        dso_invoices.assignment_id,
+        dso_invoices.period_grain,
+        dso_invoices.period_key,
+        dso_invoices.invoice_id,
+        case
+            -- Credit notes exceeding invoices leave no meaningful DSO.
+            when revenue_in_period.revenue_rc < 0 then null
+            else coalesce(dso_invoices.open_amount_rc, 0) * dso_invoices.days_in_period
+        end as numerator_contribution,
+        coalesce(dso_invoices.revenue_amount_rc, 0) as denominator_contribution,
+        case
+            when dso_invoices.is_open
+                then 'open balance ' || cast(round(dso_invoices.open_amount_rc, 2) as {{ dbt.type_string() }})
+                    || ' at period end x ' || cast(dso_invoices.days_in_period as {{ dbt.type_string() }}) || ' days'
+            else 'not open at period end'
+        end
+        || case
+            when not dso_invoices.is_revenue then '; dated outside the period (no revenue)'
+            when dso_invoices.revenue_amount_rc is null then '; revenue without FX rate (counts 0)'
+            when dso_invoices.is_credit_note then '; credit note in period revenue'
+            else '; invoice in period revenue'
+        end
+        || case when revenue_in_period.revenue_rc < 0 then '; net revenue negative: no DSO' else '' end as note
+    from dso_invoices
+    left join revenue_in_period
+        on dso_invoices.employee_id = revenue_in_period.employee_id
+        and dso_invoices.assignment_id = revenue_in_period.assignment_id
+        and dso_invoices.period_grain = revenue_in_period.period_grain
+        and dso_invoices.period_key = revenue_in_period.period_key
+
+),
+
+-- inventory_turnover -----------------------------------------------------------------
+
+cost_of_sales_invoices as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        employee_periods.months_in_period,
+        invoices.invoice_id,
+        invoices.is_credit_note,
+        invoices.cost_of_sales_rc,
+        invoices.source_file,
+        invoices.source_row_number,
+        invoices.batch_id
+    from employee_periods
+    inner join invoices
+        on employee_periods.employee_id = invoices.employee_id
+        and invoices.invoice_date >= employee_periods.overlap_start_date
+        and invoices.invoice_date <= employee_periods.overlap_end_date
+
+),
+
+inventory_snapshots_converted as (
+
+    select
+        inventory_snapshots.employee_id,
+        inventory_snapshots.snapshot_date,
+        inventory_snapshots.inventory_value_lc * fx_rates.rate_to_reporting as inventory_value_rc,
+        inventory_snapshots.source_file,
+        inventory_snapshots.source_row_number,
+        inventory_snapshots.batch_id
+    from inventory_snapshots
+    left join fx_rates
+        on {{ fx_rate_join('fx_rates', 'inventory_snapshots.currency_code', 'inventory_snapshots.snapshot_date') }}
+
+),
+
+inventory_snapshots_in_grid as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        inventory_snapshots_converted.snapshot_date,
+        inventory_snapshots_converted.inventory_value_rc,
+        -- avg() in the family skips snapshots without an FX rate.
+        count(inventory_snapshots_converted.inventory_value_rc) over (
+            partition by
+                employee_periods.employee_id,
+                employee_periods.assignment_id,
+                employee_periods.period_grain,
+                employee_periods.period_key
+        ) as converted_snapshot_count,
+        inventory_snapshots_converted.source_file,
+        inventory_snapshots_converted.source_row_number,
+        inventory_snapshots_converted.batch_id
+    from employee_periods
+    inner join inventory_snapshots_converted
+        on employee_periods.employee_id = inventory_snapshots_converted.employee_id
+        and inventory_snapshots_converted.snapshot_date >= employee_periods.overlap_start_date
+        and inventory_snapshots_converted.snapshot_date <= employee_periods.overlap_end_date
+
+),
+
+-- one block per indicator -----------------------------------------------------------
+
+evidence_rows as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'collection_rate' as indicator_code,
+        'finance.invoices' as source_table,
+        invoice_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        0 as numerator_contribution,
+        coalesce(amount_rc, 0) as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when amount_rc is null then 'invoice due ' || cast(due_date as {{ dbt.type_string() }})
+                || ' without FX rate (counts 0)'
+            else 'invoice due ' || cast(due_date as {{ dbt.type_string() }})
+        end as note
+    from invoices_due_by_period
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'collection_rate' as indicator_code,
+        'finance.payments' as source_table,
+        payment_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        coalesce(amount_rc, 0) as numerator_contribution,
+        0 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id
+        || case when amount_rc is null then ' without FX rate (counts 0)' else '' end as note
+    from payments_collected_by_invoice_due
+
+    union all
+
+    select
+        dso_evidence.employee_id,
+        dso_evidence.assignment_id,
+        dso_evidence.period_grain,
+        dso_evidence.period_key,
+        'days_sales_outstanding' as indicator_code,
+        'finance.invoices' as source_table,
+        dso_evidence.invoice_id as source_key,
+        invoices.source_file,
+        invoices.source_row_number,
+        invoices.batch_id,
+        dso_evidence.numerator_contribution,
+        dso_evidence.denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        dso_evidence.note
+    from dso_evidence
+    left join invoices
+        on dso_evidence.invoice_id = invoices.invoice_id
+
+    union all
+
+    select
+        open_invoices_at_period_end.employee_id,
+        open_invoices_at_period_end.assignment_id,
+        open_invoices_at_period_end.period_grain,
+        open_invoices_at_period_end.period_key,
+        'overdue_receivables_ratio' as indicator_code,
+        'finance.invoices' as source_table,
+        open_invoices_at_period_end.invoice_id as source_key,
+        invoices.source_file,
+        invoices.source_row_number,
+        invoices.batch_id,
+        case
+            when open_invoices_at_period_end.is_overdue = 1 then open_invoices_at_period_end.open_amount_rc
+            else 0
+        end as numerator_contribution,
+        open_invoices_at_period_end.open_amount_rc as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due' end
+        || ' (due ' || cast(open_invoices_at_period_end.due_date as {{ dbt.type_string() }})
+        || ', open balance at ' || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
+        || ')' as note
+    from open_invoices_at_period_end
+    left join invoices
+        on open_invoices_at_period_end.invoice_id = invoices.invoice_id
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'inventory_turnover' as indicator_code,
+        'finance.invoices' as source_table,
+        invoice_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        coalesce(cost_of_sales_rc, 0) * 12 / months_in_period as numerator_contribution,
+        0 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case when is_credit_note then 'credit note: cost of sales' else 'cost of sales' end
+        || ' annualised (x 12 / ' || cast(months_in_period as {{ dbt.type_string() }}) || ' months)'
+        || case when cost_of_sales_rc is null then '; no FX rate (counts 0)' else '' end as note
+    from cost_of_sales_invoices
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'inventory_turnover' as indicator_code,
+        'finance.inventory_snapshots' as source_table,
+        employee_id || '|' || cast(snapshot_date as {{ dbt.type_string() }}) as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        0 as numerator_contribution,
+        case
+            when inventory_value_rc is null then 0
+            else inventory_value_rc / converted_snapshot_count
+        end as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when inventory_value_rc is null then 'snapshot without FX rate: not averaged'
+            else 'snapshot value / ' || cast(converted_snapshot_count as {{ dbt.type_string() }})
+                || ' converted snapshots averaged'
+        end as note
+    from inventory_snapshots_in_grid
+
+),
+
+final as (
+
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(note as {{ dbt.type_string() }}) as note
+    from evidence_rows
+
+)
+
+select * from final

@@ -1,0 +1,40 @@
+{#- Every source row behind every indicator value, all families together: what
+    `scorecard explain` lists. Sums of the contributions recompute the numerator and
+    denominator of fct_indicator_values (medians: the median of observation_value). -#}
+{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
+
+with
+
+{% for family in families %}
+{{ family }}_evidence as (
+
+    select * from {{ ref('int_' ~ family ~ '_indicator_evidence') }}
+
+),
+
+{% endfor %}
+final as (
+
+    {% for family in families %}
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        indicator_code,
+        source_table,
+        source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        numerator_contribution,
+        denominator_contribution,
+        observation_value,
+        note
+    from {{ family }}_evidence
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from final

@@ -1,0 +1,172 @@
+{#- Learning family evidence: the source rows behind every numerator and denominator of
+    int_learning_indicators, one row per grid row, indicator and source row. Mirrors
+    int_learning_indicators exactly (same joins, filters and attribution).
+
+    training_participation  one row per training assignment row in the overlap range
+                            (survey.training_attendance). Sessions are counted once:
+                            denominator_contribution 1 on the first row of each distinct
+                            session (by session_date, then attendance_id), 0 on duplicate
+                            assignment rows; numerator_contribution 1 on the first
+                            attended row of each attended session, 0 elsewhere.
+    product_knowledge       one row per knowledge test taken in the overlap range
+                            (survey.knowledge_tests): numerator_contribution = test_score,
+                            denominator_contribution 1 (0 for a test without a score). -#}
+{{ config(materialized='table') }}
+
+with
+
+grid as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+training_attendance as (
+
+    select * from {{ ref('stg_survey__training_attendance') }}
+
+),
+
+knowledge_tests as (
+
+    select * from {{ ref('stg_survey__knowledge_tests') }}
+
+),
+
+attendance_by_row as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        training_attendance.attendance_id,
+        training_attendance.training_session_id,
+        training_attendance.session_date,
+        training_attendance.has_attended,
+        training_attendance.source_file,
+        training_attendance.source_row_number,
+        training_attendance.batch_id,
+        row_number() over (
+            partition by
+                grid.employee_id,
+                grid.assignment_id,
+                grid.period_grain,
+                grid.period_key,
+                training_attendance.training_session_id
+            order by training_attendance.session_date, training_attendance.attendance_id
+        ) as session_row_rank,
+        row_number() over (
+            partition by
+                grid.employee_id,
+                grid.assignment_id,
+                grid.period_grain,
+                grid.period_key,
+                training_attendance.training_session_id,
+                case when training_attendance.has_attended then 1 else 0 end
+            order by training_attendance.session_date, training_attendance.attendance_id
+        ) as attended_row_rank
+    from grid
+    inner join training_attendance
+        on grid.employee_id = training_attendance.employee_id
+        and training_attendance.session_date >= grid.overlap_start_date
+        and training_attendance.session_date <= grid.overlap_end_date
+
+),
+
+training_participation as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'training_participation' as indicator_code,
+        'survey.training_attendance' as source_table,
+        attendance_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case
+            when training_session_id is not null and has_attended and attended_row_rank = 1 then 1
+            else 0
+        end as numerator_contribution,
+        case
+            when training_session_id is not null and session_row_rank = 1 then 1
+            else 0
+        end as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when training_session_id is null then 'assignment without a session id (not counted)'
+            when session_row_rank = 1 and has_attended
+                then 'session ' || training_session_id || ' attended'
+            when session_row_rank = 1
+                then 'session ' || training_session_id || ' not attended on this row'
+            when has_attended and attended_row_rank = 1
+                then 'session ' || training_session_id
+                    || ' attended (duplicate assignment, session counted on its first row)'
+            else 'duplicate assignment of session ' || training_session_id || ' (counted once)'
+        end as note
+    from attendance_by_row
+
+),
+
+product_knowledge as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        'product_knowledge' as indicator_code,
+        'survey.knowledge_tests' as source_table,
+        knowledge_tests.test_result_id as source_key,
+        knowledge_tests.source_file,
+        knowledge_tests.source_row_number,
+        knowledge_tests.batch_id,
+        coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0) as numerator_contribution,
+        case when knowledge_tests.test_score is null then 0 else 1 end as denominator_contribution,
+        cast(knowledge_tests.test_score as {{ dbt.type_float() }}) as observation_value,
+        case
+            when knowledge_tests.test_score is null then 'test without a score (not counted)'
+            else 'test score ' || cast(knowledge_tests.test_score as {{ dbt.type_string() }})
+                || ' taken ' || cast(cast(knowledge_tests.taken_at as date) as {{ dbt.type_string() }})
+        end as note
+    from grid
+    inner join knowledge_tests
+        on grid.employee_id = knowledge_tests.employee_id
+        and cast(knowledge_tests.taken_at as date) >= grid.overlap_start_date
+        and cast(knowledge_tests.taken_at as date) <= grid.overlap_end_date
+
+),
+
+all_evidence as (
+
+    select * from training_participation
+    union all
+    select * from product_knowledge
+
+),
+
+final as (
+
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(note as {{ dbt.type_string() }}) as note
+    from all_evidence
+
+)
+
+select * from final

@@ -1,0 +1,537 @@
+{#- Evidence behind the operations family: one row per grid row, indicator and source
+    row that int_operations_indicators counts, with the row's part of the numerator
+    and denominator. Attribution, windows and rules are copied from
+    int_operations_indicators (keep the two in step):
+      contracts             due_date
+      inquiries, complaints received_at (as a date)
+      orders                received_at (as a date), all statuses
+      rfqs                  received_at (as a date)
+      report submissions    due_at (as a date)
+    Sums of the contributions per grid row and indicator give the family's numerator
+    and denominator, except:
+      orders_processed      denominator is months_in_period, not rows:
+                            denominator_contribution is null
+      rfq_response_hours    a median: observation_value per quoted RFQ (unquoted RFQs
+                            are listed with a null observation), contributions null -#}
+{{ config(materialized='table') }}
+
+with
+
+employee_periods as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('int_indicator_definitions_by_period') }}
+
+),
+
+contracts as (
+
+    select * from {{ ref('stg_crm__contracts') }}
+
+),
+
+inquiries as (
+
+    select * from {{ ref('stg_crm__inquiries') }}
+
+),
+
+complaints as (
+
+    select * from {{ ref('stg_crm__complaints') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_crm__orders') }}
+
+),
+
+rfqs as (
+
+    select * from {{ ref('stg_crm__rfqs') }}
+
+),
+
+report_submissions as (
+
+    select * from {{ ref('stg_finance__report_submissions') }}
+
+),
+
+-- Windows in hours as defined for each period ("as defined then").
+window_parameters as (
+
+    select
+        period_grain,
+        period_key,
+        max(case when indicator_code = 'inquiry_response_24h' then parameter_value end)
+            as inquiry_24h_window_hours,
+        max(case when indicator_code = 'inquiry_response_48h' then parameter_value end)
+            as inquiry_48h_window_hours,
+        max(case when indicator_code = 'order_entry_24h' then parameter_value end)
+            as order_entry_window_hours
+    from definitions
+    where indicator_code in ('inquiry_response_24h', 'inquiry_response_48h', 'order_entry_24h')
+    group by
+        period_grain,
+        period_key
+
+),
+
+grid as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        employee_periods.months_in_period,
+        employee_periods.overlap_start_date,
+        employee_periods.overlap_end_date,
+        window_parameters.inquiry_24h_window_hours,
+        window_parameters.inquiry_48h_window_hours,
+        window_parameters.order_entry_window_hours
+    from employee_periods
+    left join window_parameters
+        on employee_periods.period_grain = window_parameters.period_grain
+        and employee_periods.period_key = window_parameters.period_key
+
+),
+
+-- source rows attributed to grid rows ----------------------------------------------
+
+contracts_in_grid as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        contracts.contract_id,
+        contracts.due_date,
+        contracts.fulfilled_date,
+        case when contracts.fulfilled_date <= contracts.due_date then 1 else 0 end as is_on_time,
+        contracts.source_file,
+        contracts.source_row_number,
+        contracts.batch_id
+    from grid
+    inner join contracts
+        on grid.employee_id = contracts.employee_id
+        and contracts.due_date >= grid.overlap_start_date
+        and contracts.due_date <= grid.overlap_end_date
+
+),
+
+inquiries_timed as (
+
+    select
+        inquiry_id,
+        employee_id,
+        cast(received_at as date) as received_date,
+        {{ seconds_between('received_at', 'first_response_at') }} as response_seconds,
+        source_file,
+        source_row_number,
+        batch_id
+    from inquiries
+
+),
+
+inquiries_in_grid as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.inquiry_24h_window_hours,
+        grid.inquiry_48h_window_hours,
+        inquiries_timed.inquiry_id,
+        inquiries_timed.response_seconds,
+        case
+            when inquiries_timed.response_seconds is null then 'not answered'
+            else 'answered after '
+                || cast(round(cast(inquiries_timed.response_seconds as {{ dbt.type_float() }}) / 3600.0, 1) as {{ dbt.type_string() }})
+                || ' h'
+        end as response_note,
+        inquiries_timed.source_file,
+        inquiries_timed.source_row_number,
+        inquiries_timed.batch_id
+    from grid
+    inner join inquiries_timed
+        on grid.employee_id = inquiries_timed.employee_id
+        and inquiries_timed.received_date >= grid.overlap_start_date
+        and inquiries_timed.received_date <= grid.overlap_end_date
+
+),
+
+complaints_in_grid as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        complaints.complaint_id,
+        complaints.closed_at,
+        complaints.source_file,
+        complaints.source_row_number,
+        complaints.batch_id
+    from grid
+    inner join complaints
+        on grid.employee_id = complaints.employee_id
+        and cast(complaints.received_at as date) >= grid.overlap_start_date
+        and cast(complaints.received_at as date) <= grid.overlap_end_date
+
+),
+
+orders_timed as (
+
+    select
+        order_id,
+        employee_id,
+        cast(received_at as date) as received_date,
+        {{ seconds_between('received_at', 'entered_at') }} as entry_seconds,
+        entry_error_count,
+        order_status,
+        source_file,
+        source_row_number,
+        batch_id
+    from orders
+
+),
+
+orders_in_grid as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.months_in_period,
+        grid.order_entry_window_hours,
+        orders_timed.order_id,
+        orders_timed.entry_seconds,
+        orders_timed.entry_error_count,
+        orders_timed.order_status,
+        case
+            when orders_timed.entry_seconds is null then 'never entered'
+            else 'entered after '
+                || cast(round(cast(orders_timed.entry_seconds as {{ dbt.type_float() }}) / 3600.0, 1) as {{ dbt.type_string() }})
+                || ' h'
+        end as entry_note,
+        orders_timed.source_file,
+        orders_timed.source_row_number,
+        orders_timed.batch_id
+    from grid
+    inner join orders_timed
+        on grid.employee_id = orders_timed.employee_id
+        and orders_timed.received_date >= grid.overlap_start_date
+        and orders_timed.received_date <= grid.overlap_end_date
+
+),
+
+rfqs_timed as (
+
+    select
+        rfq_id,
+        employee_id,
+        cast(received_at as date) as received_date,
+        quoted_at,
+        cast({{ seconds_between('received_at', 'quoted_at') }} as {{ dbt.type_float() }}) / 3600.0
+            as response_hours,
+        source_file,
+        source_row_number,
+        batch_id
+    from rfqs
+
+),
+
+rfqs_in_grid as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        rfqs_timed.rfq_id,
+        rfqs_timed.response_hours,
+        rfqs_timed.source_file,
+        rfqs_timed.source_row_number,
+        rfqs_timed.batch_id
+    from grid
+    inner join rfqs_timed
+        on grid.employee_id = rfqs_timed.employee_id
+        and rfqs_timed.received_date >= grid.overlap_start_date
+        and rfqs_timed.received_date <= grid.overlap_end_date
+
+),
+
+reports_in_grid as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        report_submissions.submission_id,
+        report_submissions.report_type,
+        report_submissions.due_at,
+        report_submissions.submitted_at,
+        report_submissions.source_file,
+        report_submissions.source_row_number,
+        report_submissions.batch_id
+    from grid
+    inner join report_submissions
+        on grid.employee_id = report_submissions.employee_id
+        and cast(report_submissions.due_at as date) >= grid.overlap_start_date
+        and cast(report_submissions.due_at as date) <= grid.overlap_end_date
+
+),
+
+-- one block per indicator -----------------------------------------------------------
+
+evidence_rows as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'contract_fulfilment_on_time' as indicator_code,
+        'crm.contracts' as source_table,
+        contract_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        is_on_time as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when fulfilled_date is null then 'not fulfilled (due ' || cast(due_date as {{ dbt.type_string() }}) || ')'
+            when is_on_time = 1 then 'fulfilled on time (due ' || cast(due_date as {{ dbt.type_string() }})
+                || ', fulfilled ' || cast(fulfilled_date as {{ dbt.type_string() }}) || ')'
+            else 'fulfilled late (due ' || cast(due_date as {{ dbt.type_string() }})
+                || ', fulfilled ' || cast(fulfilled_date as {{ dbt.type_string() }}) || ')'
+        end as note
+    from contracts_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'inquiry_response_24h' as indicator_code,
+        'crm.inquiries' as source_table,
+        inquiry_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case
+            when inquiry_24h_window_hours is null then null
+            when response_seconds <= inquiry_24h_window_hours * 3600 then 1
+            else 0
+        end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when inquiry_24h_window_hours is null then response_note || '; no response window defined for the period'
+            else response_note || ' (window '
+                || cast(inquiry_24h_window_hours as {{ dbt.type_string() }}) || ' h)'
+        end as note
+    from inquiries_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'inquiry_response_48h' as indicator_code,
+        'crm.inquiries' as source_table,
+        inquiry_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case
+            when inquiry_48h_window_hours is null then null
+            when response_seconds <= inquiry_48h_window_hours * 3600 then 1
+            else 0
+        end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when inquiry_48h_window_hours is null then response_note || '; no response window defined for the period'
+            else response_note || ' (window '
+                || cast(inquiry_48h_window_hours as {{ dbt.type_string() }}) || ' h)'
+        end as note
+    from inquiries_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'complaint_closure_rate' as indicator_code,
+        'crm.complaints' as source_table,
+        complaint_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when closed_at is not null then 1 else 0 end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case when closed_at is not null then 'closed' else 'still open' end as note
+    from complaints_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'order_entry_24h' as indicator_code,
+        'crm.orders' as source_table,
+        order_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case
+            when order_entry_window_hours is null then null
+            when entry_seconds <= order_entry_window_hours * 3600 then 1
+            else 0
+        end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when order_entry_window_hours is null then entry_note || '; no entry window defined for the period'
+            else entry_note || ' (window '
+                || cast(order_entry_window_hours as {{ dbt.type_string() }}) || ' h)'
+        end as note
+    from orders_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'order_error_rate' as indicator_code,
+        'crm.orders' as source_table,
+        order_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when entry_error_count > 0 then 1 else 0 end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when entry_error_count > 0
+                then cast(entry_error_count as {{ dbt.type_string() }}) || ' entry error(s)'
+            else 'entered without error'
+        end as note
+    from orders_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'orders_processed' as indicator_code,
+        'crm.orders' as source_table,
+        order_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        1 as numerator_contribution,
+        -- The denominator is months_in_period, not a count of rows.
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        'order received (status ' || coalesce(order_status, 'unknown') || '); per-month rate divides by '
+            || cast(months_in_period as {{ dbt.type_string() }}) || ' month(s) in the period' as note
+    from orders_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'rfq_response_hours' as indicator_code,
+        'crm.rfqs' as source_table,
+        rfq_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        cast(null as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        response_hours as observation_value,
+        case
+            when response_hours is null then 'not quoted: ignored by the median'
+            else 'quoted after ' || cast(round(response_hours, 1) as {{ dbt.type_string() }}) || ' h'
+        end as note
+    from rfqs_in_grid
+
+    union all
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'report_on_time_rate' as indicator_code,
+        'finance.report_submissions' as source_table,
+        submission_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when submitted_at <= due_at then 1 else 0 end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when submitted_at is null then 'not submitted'
+            when submitted_at <= due_at then 'submitted on time'
+            else 'submitted late'
+        end || ' (' || coalesce(report_type, 'report') || ' due ' || cast(due_at as {{ dbt.type_string() }}) || ')' as note
+    from reports_in_grid
+
+),
+
+final as (
+
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(note as {{ dbt.type_string() }}) as note
+    from evidence_rows
+
+)
+
+select * from final

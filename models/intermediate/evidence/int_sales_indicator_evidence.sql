@@ -1,0 +1,438 @@
+{#- Evidence of family `sales`: the source rows behind the numerator and denominator of
+    every indicator of int_sales_indicators, one row per grid row (int_employee_periods),
+    indicator and contributing source row.
+
+    The attribution and filters mirror int_sales_indicators CTE by CTE (same joins on
+    the overlap range, same where clauses), without the aggregation:
+      sales_revenue                   invoices and credit notes by invoice_date
+      average_order_value             confirmed and shipped orders by order_date
+      gross_profit_margin             invoices with a recorded cost of sales
+      proposal_conversion_rate        opportunities by proposal_at (proposal cohort)
+      win_rate                        opportunities won or lost by closed_at
+      first_contact_to_proposal_days  proposals with a first contact (median, observations)
+      sales_cycle_days                won deals with a first contact (median, observations)
+      inquiry_to_deal_conversion      inquiries by received_at (inquiry cohort)
+
+    A contribution is null where the family model's sum is unknown (an amount without an
+    FX rate): the family numerator (and margin denominator) is then null too. -#}
+{{ config(materialized='table') }}
+
+with
+
+employee_periods as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+invoices as (
+
+    select * from {{ ref('int_invoices_converted') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_converted') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+
+),
+
+inquiries as (
+
+    select * from {{ ref('stg_crm__inquiries') }}
+
+),
+
+-- Invoices and credit notes by invoice date (as invoices_by_period).
+invoices_in_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        invoices.invoice_id,
+        invoices.invoice_date,
+        invoices.is_credit_note,
+        invoices.currency_code,
+        invoices.amount_lc,
+        invoices.amount_rc,
+        invoices.cost_of_sales_lc,
+        invoices.cost_of_sales_rc,
+        invoices.source_file,
+        invoices.source_row_number,
+        invoices.batch_id
+    from employee_periods
+    inner join invoices
+        on employee_periods.employee_id = invoices.employee_id
+        and employee_periods.overlap_start_date <= invoices.invoice_date
+        and invoices.invoice_date <= employee_periods.overlap_end_date
+
+),
+
+-- Revenue-bearing (confirmed or shipped) orders by order date (as revenue_orders_by_period).
+revenue_orders_in_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        orders.order_id,
+        orders.order_date,
+        orders.order_status,
+        orders.currency_code,
+        orders.amount_rc,
+        orders.source_file,
+        orders.source_row_number,
+        orders.batch_id
+    from employee_periods
+    inner join orders
+        on employee_periods.employee_id = orders.employee_id
+        and employee_periods.overlap_start_date <= orders.order_date
+        and orders.order_date <= employee_periods.overlap_end_date
+    where orders.is_revenue_order
+
+),
+
+-- Opportunities whose proposal was sent in the period (as proposals_by_period and
+-- proposal_lead_times_by_period), with their elapsed days from first contact.
+proposals_in_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        opportunities.opportunity_id,
+        opportunities.opportunity_stage,
+        opportunities.first_contact_at,
+        cast({{ seconds_between('opportunities.first_contact_at', 'opportunities.proposal_at') }}
+            as {{ dbt.type_float() }}) / 86400 as first_contact_to_proposal_days,
+        opportunities.source_file,
+        opportunities.source_row_number,
+        opportunities.batch_id
+    from employee_periods
+    inner join opportunities
+        on employee_periods.employee_id = opportunities.owner_employee_id
+        and employee_periods.overlap_start_date <= cast(opportunities.proposal_at as date)
+        and cast(opportunities.proposal_at as date) <= employee_periods.overlap_end_date
+
+),
+
+-- Opportunities closed (won or lost) in the period (as closings_by_period and
+-- sales_cycles_by_period), with their elapsed days from first contact.
+closings_in_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        opportunities.opportunity_id,
+        opportunities.opportunity_stage,
+        opportunities.first_contact_at,
+        cast({{ seconds_between('opportunities.first_contact_at', 'opportunities.closed_at') }}
+            as {{ dbt.type_float() }}) / 86400 as sales_cycle_days,
+        opportunities.source_file,
+        opportunities.source_row_number,
+        opportunities.batch_id
+    from employee_periods
+    inner join opportunities
+        on employee_periods.employee_id = opportunities.owner_employee_id
+        and employee_periods.overlap_start_date <= cast(opportunities.closed_at as date)
+        and cast(opportunities.closed_at as date) <= employee_periods.overlap_end_date
+    where opportunities.opportunity_stage in ('won', 'lost')
+
+),
+
+-- Inquiries that at least one order (of any status, at any date) points to, with the
+-- first such order for the note.
+inquiries_with_order as (
+
+    select
+        orders.inquiry_id,
+        min(orders.order_id) as first_order_id
+    from orders
+    where orders.inquiry_id is not null
+    group by
+        orders.inquiry_id
+
+),
+
+-- Inquiries received in the period (as inquiries_by_period).
+inquiries_in_period as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.assignment_id,
+        employee_periods.period_grain,
+        employee_periods.period_key,
+        inquiries.inquiry_id,
+        inquiries_with_order.first_order_id,
+        inquiries.source_file,
+        inquiries.source_row_number,
+        inquiries.batch_id
+    from employee_periods
+    inner join inquiries
+        on employee_periods.employee_id = inquiries.employee_id
+        and employee_periods.overlap_start_date <= cast(inquiries.received_at as date)
+        and cast(inquiries.received_at as date) <= employee_periods.overlap_end_date
+    left join inquiries_with_order
+        on inquiries.inquiry_id = inquiries_with_order.inquiry_id
+
+),
+
+-- numerator: amount_rc per invoice or credit note; the denominator is the constant 1.
+sales_revenue as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'sales_revenue' as indicator_code,
+        'finance.invoices' as source_table,
+        invoice_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        amount_rc as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when amount_rc is null
+                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period revenue unknown'
+            when is_credit_note then 'credit note'
+            else 'invoice'
+        end as note
+    from invoices_in_period
+
+),
+
+-- numerator: amount_rc per confirmed or shipped order; denominator: 1 per order.
+average_order_value as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'average_order_value' as indicator_code,
+        'crm.orders' as source_table,
+        order_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        amount_rc as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when amount_rc is null
+                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the order date: period order amount unknown'
+            else order_status || ' order'
+        end as note
+    from revenue_orders_in_period
+
+),
+
+-- numerator: amount_rc - cost_of_sales_rc; denominator: amount_rc; costed invoices only.
+gross_profit_margin as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'gross_profit_margin' as indicator_code,
+        'finance.invoices' as source_table,
+        invoice_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        amount_rc - cost_of_sales_rc as numerator_contribution,
+        amount_rc as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when amount_rc is null
+                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period margin unknown'
+            when is_credit_note then 'credit note with a recorded cost of sales'
+            else 'invoice with a recorded cost of sales'
+        end as note
+    from invoices_in_period
+    where cost_of_sales_lc is not null
+
+),
+
+-- numerator: 1 if the opportunity is won; denominator: 1 per proposal sent in the period.
+proposal_conversion_rate as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'proposal_conversion_rate' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        'proposal sent in the period, opportunity now '
+            || coalesce(opportunity_stage, 'without a stage') as note
+    from proposals_in_period
+
+),
+
+-- numerator: 1 if won; denominator: 1 per opportunity won or lost in the period.
+win_rate as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'win_rate' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when opportunity_stage = 'won' then 'won in the period'
+            else 'lost in the period'
+        end as note
+    from closings_in_period
+
+),
+
+-- median: one observation per proposal with a recorded first contact.
+first_contact_to_proposal_days as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'first_contact_to_proposal_days' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        cast(null as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        first_contact_to_proposal_days as observation_value,
+        'proposal sent '
+            || cast(round(first_contact_to_proposal_days, 1) as {{ dbt.type_string() }})
+            || ' days after first contact' as note
+    from proposals_in_period
+    where first_contact_at is not null
+
+),
+
+-- median: one observation per deal won in the period with a recorded first contact.
+sales_cycle_days as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'sales_cycle_days' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        cast(null as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        sales_cycle_days as observation_value,
+        'won '
+            || cast(round(sales_cycle_days, 1) as {{ dbt.type_string() }})
+            || ' days after first contact' as note
+    from closings_in_period
+    where opportunity_stage = 'won'
+        and first_contact_at is not null
+
+),
+
+-- numerator: 1 if an order points to the inquiry; denominator: 1 per inquiry received.
+inquiry_to_deal_conversion as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'inquiry_to_deal_conversion' as indicator_code,
+        'crm.inquiries' as source_table,
+        inquiry_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when first_order_id is not null then 1 else 0 end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        case
+            when first_order_id is not null then 'led to order ' || first_order_id
+            else 'no order points to this inquiry'
+        end as note
+    from inquiries_in_period
+
+),
+
+all_evidence as (
+
+    select * from sales_revenue
+    union all
+    select * from average_order_value
+    union all
+    select * from gross_profit_margin
+    union all
+    select * from proposal_conversion_rate
+    union all
+    select * from win_rate
+    union all
+    select * from first_contact_to_proposal_days
+    union all
+    select * from sales_cycle_days
+    union all
+    select * from inquiry_to_deal_conversion
+
+),
+
+final as (
+
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(note as {{ dbt.type_string() }}) as note
+    from all_evidence
+
+)
+
+select * from final

@@ -1,0 +1,270 @@
+{#- Survey family evidence: the source rows behind every numerator and denominator of
+    int_survey_indicators, one row per grid row, indicator and source row. Mirrors
+    int_survey_indicators exactly (same joins, filters and attribution).
+
+    csat       one row per CSAT response in the overlap range (survey.csat_responses):
+               numerator_contribution = score, denominator_contribution = the CSAT
+               scale maximum (parameter_value) in force for the period, so that the
+               sums give sum(score) and responses x parameter_value. A response
+               without a score contributes 0 / 0.
+    nps        one row per NPS response (survey.nps_responses): numerator_contribution
+               +1 promoter (9-10), -1 detractor (0-6), 0 passive;
+               denominator_contribution 0.01 per scored response (responses / 100).
+    score_360  one row per 360 review (survey.reviews_360) on the quarter row holding
+               the quarter end. A review of a rater group in the blend carries
+               weight x (score - 1) / 4 x 100 / (scored reviews of its group) in the
+               numerator and weight / (reviews of its group) in the denominator, which
+               sum per group to weight x scaled group mean and weight. Reviews of
+               suppressed groups or groups outside the blend contribute 0 / 0. -#}
+{{ config(materialized='table') }}
+
+with
+
+grid as (
+
+    select * from {{ ref('int_employee_periods') }}
+
+),
+
+csat_responses as (
+
+    select * from {{ ref('stg_survey__csat_responses') }}
+
+),
+
+nps_responses as (
+
+    select * from {{ ref('stg_survey__nps_responses') }}
+
+),
+
+reviews as (
+
+    select * from {{ ref('stg_survey__reviews_360') }}
+
+),
+
+review_360_groups as (
+
+    select * from {{ ref('int_review_360_groups') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('int_indicator_definitions_by_period') }}
+
+),
+
+csat_by_row as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        csat_responses.csat_response_id,
+        csat_responses.csat_score,
+        csat_responses.responded_at,
+        csat_responses.source_file,
+        csat_responses.source_row_number,
+        csat_responses.batch_id
+    from grid
+    inner join csat_responses
+        on grid.employee_id = csat_responses.employee_id
+        and cast(csat_responses.responded_at as date) >= grid.overlap_start_date
+        and cast(csat_responses.responded_at as date) <= grid.overlap_end_date
+
+),
+
+csat as (
+
+    select
+        csat_by_row.employee_id,
+        csat_by_row.assignment_id,
+        csat_by_row.period_grain,
+        csat_by_row.period_key,
+        'csat' as indicator_code,
+        'survey.csat_responses' as source_table,
+        csat_by_row.csat_response_id as source_key,
+        csat_by_row.source_file,
+        csat_by_row.source_row_number,
+        csat_by_row.batch_id,
+        coalesce(csat_by_row.csat_score, 0) as numerator_contribution,
+        case
+            when csat_by_row.csat_score is null then 0
+            else definitions.parameter_value
+        end as denominator_contribution,
+        csat_by_row.csat_score as observation_value,
+        case
+            when csat_by_row.csat_score is null
+                then 'response without a score (not counted)'
+            when definitions.parameter_value is null
+                then 'score ' || cast(csat_by_row.csat_score as {{ dbt.type_string() }})
+                    || ', no CSAT scale maximum defined for the period'
+            else 'score ' || cast(csat_by_row.csat_score as {{ dbt.type_string() }})
+                || ' of ' || cast(definitions.parameter_value as {{ dbt.type_string() }})
+        end as note
+    from csat_by_row
+    left join definitions
+        on csat_by_row.period_grain = definitions.period_grain
+        and csat_by_row.period_key = definitions.period_key
+        and definitions.indicator_code = 'csat'
+
+),
+
+nps as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        'nps' as indicator_code,
+        'survey.nps_responses' as source_table,
+        nps_responses.nps_response_id as source_key,
+        nps_responses.source_file,
+        nps_responses.source_row_number,
+        nps_responses.batch_id,
+        case
+            when nps_responses.nps_score >= 9 then 1
+            when nps_responses.nps_score <= 6 then -1
+            else 0
+        end as numerator_contribution,
+        case
+            when nps_responses.nps_score is null then 0
+            else cast(1 as {{ dbt.type_float() }}) / 100
+        end as denominator_contribution,
+        nps_responses.nps_score as observation_value,
+        case
+            when nps_responses.nps_score is null then 'response without a score (not counted)'
+            when nps_responses.nps_score >= 9
+                then 'promoter (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+            when nps_responses.nps_score <= 6
+                then 'detractor (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+            else 'passive (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+        end as note
+    from grid
+    inner join nps_responses
+        on grid.employee_id = nps_responses.employee_id
+        and cast(nps_responses.responded_at as date) >= grid.overlap_start_date
+        and cast(nps_responses.responded_at as date) <= grid.overlap_end_date
+
+),
+
+-- Reviews with their rater group as built by int_review_360_groups (same quarter
+-- matching: the fiscal_quarter label is the quarter's period_key).
+reviews_in_groups as (
+
+    select
+        reviews.review_id,
+        reviews.employee_id,
+        reviews.rater_group,
+        reviews.review_score,
+        reviews.source_file,
+        reviews.source_row_number,
+        reviews.batch_id,
+        review_360_groups.period_key,
+        review_360_groups.rater_count,
+        review_360_groups.review_count,
+        review_360_groups.weight,
+        review_360_groups.min_raters,
+        review_360_groups.is_suppressed,
+        review_360_groups.is_in_blend,
+        count(*) over (
+            partition by reviews.employee_id, review_360_groups.period_key, reviews.rater_group
+        ) as group_row_count
+    from reviews
+    inner join review_360_groups
+        on reviews.employee_id = review_360_groups.employee_id
+        and reviews.fiscal_quarter = review_360_groups.period_key
+        and reviews.rater_group = review_360_groups.rater_group
+
+),
+
+score_360 as (
+
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        'score_360' as indicator_code,
+        'survey.reviews_360' as source_table,
+        reviews_in_groups.review_id as source_key,
+        reviews_in_groups.source_file,
+        reviews_in_groups.source_row_number,
+        reviews_in_groups.batch_id,
+        case
+            when reviews_in_groups.is_in_blend and reviews_in_groups.review_score is not null
+                then reviews_in_groups.weight
+                    * (cast(reviews_in_groups.review_score as {{ dbt.type_float() }}) - 1) / 4 * 100
+                    / reviews_in_groups.review_count
+            else 0
+        end as numerator_contribution,
+        case
+            when reviews_in_groups.is_in_blend
+                then reviews_in_groups.weight / reviews_in_groups.group_row_count
+            else 0
+        end as denominator_contribution,
+        reviews_in_groups.review_score as observation_value,
+        case
+            when reviews_in_groups.is_suppressed
+                then reviews_in_groups.rater_group || ' group suppressed ('
+                    || cast(reviews_in_groups.rater_count as {{ dbt.type_string() }})
+                    || case when reviews_in_groups.rater_count = 1 then ' rater' else ' raters' end
+                    || ', minimum '
+                    || cast(reviews_in_groups.min_raters as {{ dbt.type_string() }}) || ')'
+            when reviews_in_groups.weight is null
+                then reviews_in_groups.rater_group || ' group has no blend weight'
+            when not reviews_in_groups.is_in_blend
+                then reviews_in_groups.rater_group || ' group has blend weight 0'
+            when reviews_in_groups.review_score is null
+                then reviews_in_groups.rater_group || ' review without a score (weight share only)'
+            else reviews_in_groups.rater_group || ' score '
+                || cast(reviews_in_groups.review_score as {{ dbt.type_string() }})
+                || ', weight ' || cast(reviews_in_groups.weight as {{ dbt.type_string() }})
+                || ' shared by ' || cast(reviews_in_groups.review_count as {{ dbt.type_string() }})
+                || ' review(s)'
+        end as note
+    from grid
+    inner join reviews_in_groups
+        on grid.employee_id = reviews_in_groups.employee_id
+        and grid.period_grain = 'quarter'
+        and grid.period_key = reviews_in_groups.period_key
+        and grid.overlap_end_date = grid.period_end_date
+
+),
+
+all_evidence as (
+
+    select * from csat
+    union all
+    select * from nps
+    union all
+    select * from score_360
+
+),
+
+final as (
+
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(note as {{ dbt.type_string() }}) as note
+    from all_evidence
+
+)
+
+select * from final
