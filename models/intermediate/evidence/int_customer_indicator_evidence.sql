@@ -4,7 +4,7 @@
     int_customer_indicators (same filters, joins and attribution ranges), so that per
     grid row and indicator sum(numerator_contribution) = numerator and
     sum(denominator_contribution) = denominator of fct_indicator_values
-    (data-tests/assert_customer_evidence_recomputes_values.sql).
+    (the evidence_recomputes_values test in its yml).
     Distinct counts (accounts, account-months) put 1 on the first row of the entity
     (by date, then key) and 0 on the others. Denominators that are not rows
     (new_customers: 1, visit_frequency: months_in_period) have a null

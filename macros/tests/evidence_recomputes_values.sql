@@ -1,13 +1,14 @@
--- The evidence in int_finance_indicator_evidence recomputes fct_indicator_values for
--- every grid row and finance indicator: sum(numerator_contribution) = numerator and
--- sum(denominator_contribution) = denominator (to 1e-6, relative for large amounts);
--- for medians, the median of observation_value = numerator. Denominators that are not
--- rows (documented in the evidence model's yml) are not checked. A grid row without
--- evidence must have numerator and denominator 0 or null. Evidence on a grid row or
--- indicator that fct_indicator_values does not have is returned too.
--- Returns the grid rows and indicators that do not recompute.
-{%- set median_indicators = [] %}
-{%- set row_free_denominators = [] %}
+{#- Generic test on an evidence model: its rows recompute fct_indicator_values for every
+    grid row and indicator of the family model `family_model`: sum(numerator_contribution)
+    = numerator and sum(denominator_contribution) = denominator (to 1e-6, relative for
+    large amounts); for `median_indicators`, median(observation_value) = numerator.
+    Denominators that are not made of rows (`row_free_denominators`, documented in the
+    evidence model's yml) are not checked. A grid row without evidence must have a
+    numerator of 0 (or null) and a row-based denominator of 0. Evidence for a grid row or
+    indicator the fact table does not have fails too. With `rows_equal_source_row_count`,
+    the number of evidence rows must also equal source_row_count. Returns what does not
+    recompute. -#}
+{% test evidence_recomputes_values(model, family_model, median_indicators=[], row_free_denominators=[], rows_equal_source_row_count=false) %}
 
 with
 
@@ -15,15 +16,8 @@ indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
     where indicator_code in (
-        select family_indicators.indicator_code
-        from {{ ref('int_finance_indicators') }} as family_indicators
+        select family_indicators.indicator_code from {{ ref(family_model) }} as family_indicators
     )
-
-),
-
-evidence as (
-
-    select * from {{ ref('int_finance_indicator_evidence') }}
 
 ),
 
@@ -39,13 +33,8 @@ evidence_by_value as (
         sum(numerator_contribution) as numerator_sum,
         sum(denominator_contribution) as denominator_sum,
         {{ median('observation_value') }} as observation_median
-    from evidence
-    group by
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        indicator_code
+    from {{ model }}
+    group by employee_id, assignment_id, period_grain, period_key, indicator_code
 
 ),
 
@@ -60,12 +49,12 @@ compared as (
         indicator_values.indicator_code is not null as has_value,
         indicator_values.numerator,
         indicator_values.denominator,
+        indicator_values.source_row_count,
         coalesce(evidence_by_value.evidence_row_count, 0) as evidence_row_count,
         case
             when coalesce(indicator_values.indicator_code, evidence_by_value.indicator_code)
                 in ('{{ median_indicators | join("', '") }}')
                 then evidence_by_value.observation_median
-            -- No evidence rows: nothing counted, the family's numerator must be 0 (or null).
             when evidence_by_value.indicator_code is null
                 then case when indicator_values.numerator is not null then 0 end
             else evidence_by_value.numerator_sum
@@ -74,7 +63,8 @@ compared as (
             when coalesce(indicator_values.indicator_code, evidence_by_value.indicator_code)
                 in ('{{ (median_indicators + row_free_denominators) | join("', '") }}')
                 then indicator_values.denominator
-            when evidence_by_value.indicator_code is null then 0
+            when evidence_by_value.indicator_code is null
+                then case when indicator_values.denominator is not null then 0 end
             else evidence_by_value.denominator_sum
         end as recomputed_denominator
     from indicator_values
@@ -85,21 +75,21 @@ compared as (
         and indicator_values.period_key = evidence_by_value.period_key
         and indicator_values.indicator_code = evidence_by_value.indicator_code
 
-),
-
-final as (
-
-    select *
-    from compared
-    where not has_value
-        or (numerator is null and recomputed_numerator is not null)
-        or (numerator is not null and recomputed_numerator is null)
-        or abs(numerator - recomputed_numerator) > 1e-6 * (case when abs(numerator) > 1 then abs(numerator) else 1 end)
-        or (denominator is null and recomputed_denominator is not null)
-        or (denominator is not null and recomputed_denominator is null)
-        or abs(denominator - recomputed_denominator)
-            > 1e-6 * (case when abs(denominator) > 1 then abs(denominator) else 1 end)
-
 )
 
-select * from final
+select *
+from compared
+where not has_value
+    or (numerator is null and recomputed_numerator is not null)
+    or (numerator is not null and recomputed_numerator is null)
+    or abs(numerator - recomputed_numerator)
+        > 1e-6 * (case when abs(numerator) > 1 then abs(numerator) else 1 end)
+    or (denominator is null and recomputed_denominator is not null)
+    or (denominator is not null and recomputed_denominator is null)
+    or abs(denominator - recomputed_denominator)
+        > 1e-6 * (case when abs(denominator) > 1 then abs(denominator) else 1 end)
+    {%- if rows_equal_source_row_count %}
+    or evidence_row_count <> coalesce(source_row_count, 0)
+    {%- endif %}
+
+{% endtest %}
