@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import pytest
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from scorecard.cli import app
 from scorecard.contract import load_contract
-from scorecard.paths import Paths
+from scorecard.paths import PROJECT_ROOT, Paths
 
 pytestmark = pytest.mark.slow
 
@@ -53,3 +54,12 @@ def test_demo_rerun_ingests_nothing_new(demo_home):
     assert result.exit_code == 0
     assert "ingested 0 file(s)" in " ".join(result.output.split())
     assert "24 skipped" in " ".join(result.output.split())
+
+
+def test_every_query_in_docs_bi_runs_on_the_serving_database(demo_home):
+    doc = (PROJECT_ROOT / "docs" / "bi.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?)```", doc, flags=re.S)
+    assert len(queries) >= 7
+    with duckdb.connect(str(demo_home.serving_db), read_only=True) as con:
+        for query in queries:
+            con.execute(query).fetchall()
