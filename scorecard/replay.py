@@ -76,6 +76,18 @@ def _is_date(text: str) -> bool:
     return True
 
 
+def copy_project(target: Path) -> Path:
+    """A copy of the dbt project (models, macros, seeds, tests, profiles) at `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
 def _project_at_ref(ref: str, target: Path) -> Path:
     """A copy of the dbt project whose seeds are those committed at `ref`."""
     if ref.startswith("-") or not re.fullmatch(r"[\w./~^@{}-]+", ref):
@@ -86,13 +98,7 @@ def _project_at_ref(ref: str, target: Path) -> Path:
     )  # fmt: skip
     if check.returncode != 0:
         raise UserError(f"--definitions-at {ref!r}: no such git commit, tag or branch")
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
+    copy_project(target)
     archive = subprocess.run(
         ["git", "-C", str(PROJECT_ROOT), "archive", check.stdout.strip(), "seeds"],
         capture_output=True, check=True,

@@ -12,8 +12,8 @@ from scorecard.build import build_warehouse
 from scorecard.errors import UserError
 from scorecard.generate import generate_company
 from scorecard.ingest import ingest
-from scorecard.paths import PROJECT_ROOT, Paths
-from scorecard.replay import PROJECT_PARTS, replay
+from scorecard.paths import Paths
+from scorecard.replay import copy_project, replay
 
 pytestmark = pytest.mark.slow
 NEW_SALES_REP_WEIGHTS = {"sales_revenue": "0.10", "new_customers": "0.10", "win_rate": "0.40",
@@ -22,10 +22,7 @@ NEW_SALES_REP_WEIGHTS = {"sales_revenue": "0.10", "new_customers": "0.10", "win_
 
 def _project_with_new_sales_rep_version(target):
     """The project with sales_rep template v2 in force from 2026-07-01 (v1 closed then)."""
-    target.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_ROOT / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / part)
+    copy_project(target)
     path = target / "seeds" / "role_templates.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     for row in [r for r in rows if r["role_code"] == "sales_rep"]:
