@@ -94,7 +94,8 @@ def _swap_link(link: Path, target: Path) -> None:
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)  # a plain folder from an older layout
     scratch = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}")
-    scratch.symlink_to(target, target_is_directory=True)
+    # Relative: a copied or moved home keeps pointing at its own versions.
+    scratch.symlink_to(target.relative_to(link.parent), target_is_directory=True)
     os.replace(scratch, link)
 
 

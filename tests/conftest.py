@@ -54,3 +54,27 @@ def quarantine_rows(paths: Paths, table: str) -> list[dict]:
         f"select * from read_parquet({[str(f) for f in files]}) order by _source_row_number"
     )
     return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Paths:
+    """One demo warehouse at scale 0.05 per test worker, built once (about a minute).
+
+    Read-only for tests: a test that changes data copies the home first (`copy_home`).
+    """
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+
+    home = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(app, ["demo", "--home", str(home), "--scale", "0.05"])
+    assert result.exit_code == 0, result.output
+    return Paths.from_env(home)
+
+
+def copy_home(source: Paths, target: Path) -> Paths:
+    """A private copy of a built home (symlinks kept) for a test that changes it."""
+    import shutil
+
+    shutil.copytree(source.home, target, symlinks=True)
+    return Paths.from_env(target)

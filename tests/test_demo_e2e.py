@@ -11,17 +11,9 @@ from typer.testing import CliRunner
 
 from scorecard.cli import app
 from scorecard.contract import load_contract
-from scorecard.paths import PROJECT_ROOT, Paths
+from scorecard.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", "--home", str(home), "--scale", "0.05"])
-    assert result.exit_code == 0, result.output
-    return Paths.from_env(home)
 
 
 def test_demo_reconciles_every_input_row(demo_home):

@@ -16,12 +16,9 @@ from scorecard.paths import Paths
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    root = tmp_path_factory.mktemp("explain")
-    result = CliRunner().invoke(app, ["demo", "--home", str(root), "--scale", "0.05"])
-    assert result.exit_code == 0, result.output
-    return Paths.from_env(root)
+@pytest.fixture
+def home(demo_home):
+    return demo_home
 
 
 def _query(paths: Paths, sql: str) -> list[tuple]:
