@@ -131,59 +131,67 @@ def _evidence(con, request: Request, assignment_id: str, line: dict) -> dict[str
     }
 
 
-def explain(paths: Paths, request: Request, database: Path | None = None) -> dict[str, Any]:
+def _check(request: Request) -> None:
     if not QUARTER.match(request.quarter):
         raise UserError(f"--quarter must look like 2026-Q1, got {request.quarter!r}")
     if request.audience not in AUDIENCES:
         raise UserError(f"--audience must be one of {', '.join(AUDIENCES)}")
+
+
+def explain(paths: Paths, request: Request, database: Path | None = None) -> dict[str, Any]:
+    _check(request)
     database = database or paths.warehouse_db
     if not database.exists():
         raise UserError(f"no warehouse at {database}: run `scorecard build` first")
     with duckdb.connect(str(database), read_only=True) as con:
-        scorecards = _records(con, SCORECARD_SQL, [request.employee_id, request.quarter])
-        if not scorecards:
-            raise UserError(
-                f"no scorecard for employee {request.employee_id!r} in {request.quarter} "
-                "(only closed quarters are scored)"
-            )
-        for card in scorecards:
-            card["lines"] = _records(con, LINES_SQL, [card["scorecard_id"]])
-            scored = [line for line in card["lines"] if line["line_status"] == "scored"]
-            card["kpi_points"] = sum(line["weighted_points"] for line in scored)
-            card["kpi_weight_with_data"] = sum(line["weight"] for line in scored)
-            card["gates"] = _records(con, GATES_SQL, [card["scorecard_id"]])
-            if request.indicator_code:
-                lines = [
-                    line
-                    for line in card["lines"]
-                    if line["indicator_code"] == request.indicator_code
-                ]
-                if not lines:  # not a KPI line (e.g. score_360): explain the fact itself
-                    lines = _records(
-                        con, FACT_SQL, [request.employee_id, card["assignment_id"],
-                                        request.quarter, request.indicator_code],
-                    )  # fmt: skip
-                if not lines:
-                    raise UserError(
-                        f"no indicator {request.indicator_code!r} for {request.employee_id} in "
-                        f"{request.quarter}; see dim_indicators for the codes"
-                    )
-                card["lines"] = lines
-                card["evidence"] = _evidence(con, request, card["assignment_id"], lines[0])
-        result: dict[str, Any] = {
-            "employee_id": request.employee_id,
-            "quarter": request.quarter,
-            "audience": request.audience,
-            "scorecards": scorecards,
-            "appeals": _records(con, APPEALS_SQL, [request.employee_id, request.quarter]),
-            "integrity_holdouts": "not available: the integrity sentinel has not landed yet",
-        }
-        if request.audience == "hr":
-            name = con.execute(
-                "select full_name from staging.stg_hr__employees where employee_id = ?",
-                [request.employee_id],
-            ).fetchone()
-            result["employee_name"] = name[0] if name else None
+        return explain_with(con, request)
+
+
+def explain_with(con: duckdb.DuckDBPyConnection, request: Request) -> dict[str, Any]:
+    """`explain` on an open read-only warehouse connection (the report explains many lines)."""
+    _check(request)
+    scorecards = _records(con, SCORECARD_SQL, [request.employee_id, request.quarter])
+    if not scorecards:
+        raise UserError(
+            f"no scorecard for employee {request.employee_id!r} in {request.quarter} "
+            "(only closed quarters are scored)"
+        )
+    for card in scorecards:
+        card["lines"] = _records(con, LINES_SQL, [card["scorecard_id"]])
+        scored = [line for line in card["lines"] if line["line_status"] == "scored"]
+        card["kpi_points"] = sum(line["weighted_points"] for line in scored)
+        card["kpi_weight_with_data"] = sum(line["weight"] for line in scored)
+        card["gates"] = _records(con, GATES_SQL, [card["scorecard_id"]])
+        if request.indicator_code:
+            lines = [
+                line for line in card["lines"] if line["indicator_code"] == request.indicator_code
+            ]
+            if not lines:  # not a KPI line (e.g. score_360): explain the fact itself
+                lines = _records(
+                    con, FACT_SQL, [request.employee_id, card["assignment_id"],
+                                    request.quarter, request.indicator_code],
+                )  # fmt: skip
+            if not lines:
+                raise UserError(
+                    f"no indicator {request.indicator_code!r} for {request.employee_id} in "
+                    f"{request.quarter}; see dim_indicators for the codes"
+                )
+            card["lines"] = lines
+            card["evidence"] = _evidence(con, request, card["assignment_id"], lines[0])
+    result: dict[str, Any] = {
+        "employee_id": request.employee_id,
+        "quarter": request.quarter,
+        "audience": request.audience,
+        "scorecards": scorecards,
+        "appeals": _records(con, APPEALS_SQL, [request.employee_id, request.quarter]),
+        "integrity_holdouts": "not available: the integrity sentinel has not landed yet",
+    }
+    if request.audience == "hr":
+        name = con.execute(
+            "select full_name from staging.stg_hr__employees where employee_id = ?",
+            [request.employee_id],
+        ).fetchone()
+        result["employee_name"] = name[0] if name else None
     return result
 
 
