@@ -55,5 +55,10 @@ class Paths:
         return self.home / "state" / "last_run.json"
 
     @property
+    def certified_db(self) -> Path:
+        """Certified results: append-only, never touched by a warehouse rebuild."""
+        return self.home / "certified" / "certified.duckdb"
+
+    @property
     def tmp(self) -> Path:
         return self.home / "tmp"
