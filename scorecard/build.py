@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,10 +49,15 @@ def run_dbt(
     args: list[str],
     on_node: Callable[[str], None] | None = None,
     project_dir: Path = PROJECT_ROOT,
+    environment: Mapping[str, str] | None = None,
 ) -> BuildResult:
-    """Run one dbt command; report each finished node; collect failures from run_results."""
+    """Run one dbt command; report each finished node; collect failures from run_results.
+
+    `environment` overrides variables of dbt_environment(), e.g. another engine's target
+    (SCORECARD_DBT_TARGET) with its own DBT_TARGET_PATH (scorecard/engines/).
+    """
     paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, **dbt_environment(paths, project_dir)}
+    environment = {**os.environ, **dbt_environment(paths, project_dir), **(environment or {})}
     command = [sys.executable, "-m", "dbt.cli.main", *args, "--log-format", "json"]
     with subprocess.Popen(
         command, cwd=project_dir, env=environment, stdout=subprocess.PIPE,
@@ -70,7 +75,7 @@ def run_dbt(
                 errors.append(info.get("msg", "").strip())
             if on_node and info.get("name") in RESULT_EVENTS:
                 on_node(event.get("data", {}).get("node_info", {}).get("node_name", ""))
-    results_file = paths.home / "dbt" / "target" / "run_results.json"
+    results_file = Path(environment["DBT_TARGET_PATH"]) / "run_results.json"
     if child.returncode == 2 or not results_file.exists():
         detail = next((e for e in errors if e), f"exit code {child.returncode}")
         raise UserError(f"dbt could not run: {detail.splitlines()[0][:400]}")
@@ -98,9 +103,10 @@ def build_warehouse(
     on_node: Callable[[str], None] | None = None,
     extra_args: list[str] = (),
     project_dir: Path = PROJECT_ROOT,
+    environment: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """`dbt build`: seeds, models and every test, in DAG order; failures raise."""
-    result = run_dbt(paths, ["build", *extra_args], on_node, project_dir)
+    result = run_dbt(paths, ["build", *extra_args], on_node, project_dir, environment)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
