@@ -9,6 +9,10 @@
                        when there is none).
     overall_score      quantitative_share x kpi + qualitative_share x 360 (role_settings);
                        without a 360 score the KPI score stands alone; null without a KPI.
+    appeals            lines come from int_scorecard_lines_adjusted (accepted line
+                       appeals applied), then accepted overall-score appeals add their
+                       points; computed_overall_score is the same blend before any
+                       appeal, so computed, adjustment and final stay side by side.
     band / light       the band (traffic light) with the highest min_score <= overall.
     PIP                the lowest traffic light in force (red) marks a PIP candidate;
                        consecutive_red_quarters counts the employee's red quarters in a
@@ -26,7 +30,14 @@ with
 
 scorecard_lines as (
 
-    select * from {{ ref('int_scorecard_lines') }}
+    select * from {{ ref('int_scorecard_lines_adjusted') }}
+
+),
+
+overall_adjustments as (
+
+    select * from {{ ref('int_appeal_adjustments') }}
+    where indicator_code = ''
 
 ),
 
@@ -161,6 +172,14 @@ line_totals as (
         sum(case when line_status = 'scored' then weight end) as scored_weight,
         sum(weight) as template_weight,
         sum(case when line_status = 'scored' then weighted_points end) as weighted_points,
+        sum(case when line_status = 'scored' then computed_weighted_points end)
+            as computed_weighted_points,
+        max(case when is_adjusted then 1 else 0 end) as has_line_adjustment,
+        {{ dbt.listagg(
+            measure="case when is_adjusted then appeal_ids end",
+            delimiter_text="', '",
+            order_by_clause="order by indicator_code"
+        ) }} as line_appeal_ids,
         max(templates_hash) as templates_hash,
         {{ dbt.hash(dbt.listagg(
             measure="coalesce(definition_hash, '')",
@@ -201,6 +220,12 @@ kpi_scored as (
         end as kpi_score,
         cast(cast(coalesce(line_totals.scored_weight, 0) as {{ dbt.type_numeric() }})
             as {{ dbt.type_float() }}) as data_completeness,
+        case
+            when line_totals.scored_weight > 0
+                then cast(cast(
+                    line_totals.computed_weighted_points / line_totals.scored_weight
+                    as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }})
+        end as computed_kpi_score,
         score_360_values.score_360
     from line_totals
     left join score_360_values
@@ -210,7 +235,8 @@ kpi_scored as (
 
 ),
 
-overall_scored as (
+-- Scores before any appeal (computed) and with the line adjustments (adjusted KPI).
+blended as (
 
     select
         kpi_scored.*,
@@ -226,11 +252,45 @@ overall_scored as (
                 else settings_versions.quantitative_share * kpi_scored.kpi_score
                     + settings_versions.qualitative_share * kpi_scored.score_360
             end
-            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as overall_score
+            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as blended_score,
+        cast(cast(
+            case
+                when kpi_scored.computed_kpi_score is null then null
+                when kpi_scored.score_360 is null then kpi_scored.computed_kpi_score
+                else settings_versions.quantitative_share * kpi_scored.computed_kpi_score
+                    + settings_versions.qualitative_share * kpi_scored.score_360
+            end
+            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as computed_overall_score
     from kpi_scored
     left join settings_versions
         on kpi_scored.role_code = settings_versions.role_code
         and {{ definition_in_force('settings_versions', 'kpi_scored.period_end_date') }}
+
+),
+
+-- An accepted appeal on the overall score adds its points after blending; every
+-- scorecard of the employee in the quarter gets it. A scorecard without a score stays
+-- unscored (the appeal is still listed).
+overall_scored as (
+
+    select
+        blended.*,
+        overall_adjustments.adjustment_points as overall_adjustment_points,
+        coalesce(
+            blended.blended_score is not null and overall_adjustments.adjustment_points is not null,
+            false
+        ) as has_overall_adjustment,
+        overall_adjustments.appeal_ids as overall_appeal_ids,
+        cast(cast(
+            case
+                when blended.blended_score is null then null
+                else blended.blended_score + coalesce(overall_adjustments.adjustment_points, 0)
+            end
+            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as overall_score
+    from blended
+    left join overall_adjustments
+        on blended.employee_id = overall_adjustments.employee_id
+        and blended.fiscal_quarter = overall_adjustments.fiscal_quarter
 
 ),
 
@@ -431,7 +491,16 @@ final as (
         settings_version,
         quantitative_share,
         qualitative_share,
+        computed_overall_score,
+        cast(overall_adjustment_points as {{ dbt.type_float() }}) as overall_adjustment_points,
         overall_score,
+        cast(has_line_adjustment = 1 or has_overall_adjustment as boolean) as is_adjusted,
+        cast(case
+            when has_overall_adjustment and line_appeal_ids is not null
+                then {{ dbt.concat(['overall_appeal_ids', "', '", 'line_appeal_ids']) }}
+            when has_overall_adjustment then overall_appeal_ids
+            else line_appeal_ids
+        end as {{ dbt.type_string() }}) as applied_appeal_ids,
         cast(band_code as {{ dbt.type_string() }}) as band_code,
         band_rank,
         band_version,

@@ -1,12 +1,13 @@
 {#- The baseline scorecard lines (int_scorecard_lines, scenario 'baseline'): one row per
     employee x role assignment x fiscal quarter x indicator of the role template in
     force, with the actual, the target lines, attainment, score and status, and the
-    scorecard it belongs to. What-if scenarios are in fct_scenario_scorecards. -#}
+    scorecard it belongs to. Accepted appeals show as computed score + adjustment
+    points = indicator score, with the appeals and who decided them. What-if scenarios are in fct_scenario_scorecards. -#}
 with
 
 scorecard_lines as (
 
-    select * from {{ ref('int_scorecard_lines') }}
+    select * from {{ ref('int_scorecard_lines_adjusted') }}
     where scenario_id = 'baseline'
 
 ),
@@ -43,8 +44,14 @@ final as (
         cast(attainment as {{ dbt.type_float() }}) as attainment,
         cast(is_capped as boolean) as is_capped,
         cast(is_floored as boolean) as is_floored,
+        cast(computed_indicator_score as {{ dbt.type_float() }}) as computed_indicator_score,
+        cast(adjustment_points as {{ dbt.type_float() }}) as adjustment_points,
         cast(indicator_score as {{ dbt.type_float() }}) as indicator_score,
+        cast(computed_weighted_points as {{ dbt.type_float() }}) as computed_weighted_points,
         cast(weighted_points as {{ dbt.type_float() }}) as weighted_points,
+        cast(is_adjusted as boolean) as is_adjusted,
+        cast(appeal_ids as {{ dbt.type_string() }}) as appeal_ids,
+        cast(adjusted_by as {{ dbt.type_string() }}) as adjusted_by,
         cast(line_status as {{ dbt.type_string() }}) as line_status,
         cast(definition_version as integer) as definition_version,
         cast(definition_hash as {{ dbt.type_string() }}) as definition_hash,
