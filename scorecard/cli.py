@@ -23,6 +23,10 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks (results belong in docs/benchmarks.md).")
 app.add_typer(bench_app, name="bench")
 
+from scorecard.certification import commands as certification_commands  # noqa: E402
+
+certification_commands.register(app)
+
 HomeOption = Annotated[
     Path | None,
     typer.Option(

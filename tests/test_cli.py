@@ -15,6 +15,8 @@ runner = CliRunner()
 COMMANDS = [
     "generate", "ingest", "build", "publish", "demo", "status", "contract-docs", "replay",
     "explain", "bench", "bench ingest", "bench build",
+    "appeal", "appeal add", "appeal resolve", "publish-preliminary", "certify", "certifications",
+    "export", "verify-export",
 ]  # fmt: skip
 
 

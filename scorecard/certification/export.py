@@ -1,0 +1,260 @@
+"""Export a certified revision for HR: xlsx, csv or parquet, plus manifest.json.
+
+Only certified rows leave the store, each table with the employee's name beside the
+id (HR output; BI reads ids only). Text cells that a spreadsheet would run as a
+formula (starting with = + - @, tab or carriage return) get a leading apostrophe;
+numbers stay numbers. The export is written into a scratch directory beside --out
+and renamed into place at the end, so --out holds a complete export or nothing; --out
+must be new or empty (an export never overwrites or mixes with other files).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from scorecard.certification.inputs import check_quarter
+from scorecard.certification.store import (
+    CERTIFIED_TABLES,
+    NAMES_TABLE,
+    Certification,
+    Store,
+    open_store,
+)
+from scorecard.errors import UserError
+from scorecard.faults import crash_point
+from scorecard.paths import Paths
+
+FORMATS = ("xlsx", "csv", "parquet")
+MANIFEST = "manifest.json"
+WORKBOOK = "certified_results.xlsx"
+COVER_SHEET = "Certification"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out: Path
+    certification: Certification
+    files: dict[str, str]  # file -> sha256
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would evaluate becomes plain text ('=1+1 -> '=1+1)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def readable(column: str) -> str:
+    """employee_id -> Employee id: the xlsx header (the manifest keeps the column name)."""
+    text = column.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def export_rows(store: Store, cert: Certification, table: str) -> tuple[list[str], list[tuple]]:
+    """The rows an export holds: the certified rows with employee_name after employee_id."""
+    columns, rows = store.rows(cert, table)
+    names = dict(store.rows(cert, NAMES_TABLE)[1]) if cert.table_columns.get(NAMES_TABLE) else {}
+    if "employee_id" not in columns:
+        return columns, rows
+    at = columns.index("employee_id") + 1
+    columns = [*columns[:at], "employee_name", *columns[at:]]
+    rows = [(*row[:at], names.get(row[at - 1]), *row[at:]) for row in rows]
+    return columns, rows
+
+
+def csv_text(value: Any) -> str:
+    """How a value is written to CSV (and compared by verify-export)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(neutralise(value) if isinstance(value, str) else value)
+
+
+def xlsx_value(value: Any) -> Any:
+    """Numbers, booleans and dates stay typed; text is neutralised; others as text."""
+    if value is None or isinstance(value, bool | int | float | dt.date):
+        return value
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)  # Decimal and the like: exact text, never a rounded float
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_out(out: Path) -> Path:
+    out = Path(out).expanduser().absolute()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file: give a new or empty directory")
+    if out.is_dir() and any(out.iterdir()):
+        raise UserError(f"--out {out} is not empty: give a new or empty directory "
+                        "(an export never overwrites other files)")  # fmt: skip
+    if not out.parent.is_dir():
+        raise UserError(f"--out {out}: the parent directory {out.parent} does not exist")
+    return out
+
+
+def _cover(cert: Certification) -> list[tuple[str, Any]]:
+    return [
+        ("Quarter", cert.quarter),
+        ("Revision", cert.revision),
+        ("Certification id", cert.certification_id),
+        ("Certified by", neutralise(cert.certified_by)),
+        ("Certified at (UTC)", cert.certified_at),
+        ("Note", neutralise(cert.note or "")),
+        ("Reason for revision", neutralise(cert.reason or "")),
+        ("Content hash (sha256)", cert.content_hash),
+        ("Definitions hash (sha256)", cert.definitions_hash),
+        ("Code version", cert.code_version),
+        ("Previous revision", cert.previous_certification_id or ""),
+    ]
+
+
+def _write_xlsx(scratch: Path, tables: dict[str, tuple[list[str], list[tuple]]],
+                cert: Certification) -> dict[str, dict]:  # fmt: skip
+    import xlsxwriter
+
+    path = scratch / WORKBOOK
+    # strings_to_formulas/numbers off: a text cell is always written as text.
+    workbook = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+        "default_date_format": "yyyy-mm-dd",
+    })  # fmt: skip
+    bold = workbook.add_format({"bold": True})
+    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    cover = workbook.add_worksheet(COVER_SHEET)
+    cover.set_column(0, 0, 28)
+    cover.set_column(1, 1, 70)
+    for r, (label, value) in enumerate(_cover(cert)):
+        cover.write_string(r, 0, label, bold)
+        if isinstance(value, dt.datetime):
+            cover.write_datetime(r, 1, value, stamp)
+        else:
+            cover.write(r, 1, value)
+    entries = {}
+    for table, (columns, rows) in tables.items():
+        sheet = workbook.add_worksheet(table)
+        for c, column in enumerate(columns):
+            sheet.write_string(0, c, readable(column), bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                value = xlsx_value(value)
+                if isinstance(value, dt.datetime):
+                    sheet.write_datetime(r, c, value, stamp)
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                else:
+                    sheet.write(r, c, value)
+        sheet.freeze_panes(1, 0)
+        entries[table] = {"file": WORKBOOK, "sheet": table, "rows": len(rows), "columns": columns}
+    workbook.close()
+    return entries
+
+
+def _write_csv(scratch: Path, tables: dict) -> dict[str, dict]:
+    entries = {}
+    for table, (columns, rows) in tables.items():
+        name = f"{table}.csv"
+        with (scratch / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([csv_text(v) for v in row])
+        entries[table] = {"file": name, "rows": len(rows), "columns": columns}
+        crash_point("export:after_first_file")
+    return entries
+
+
+def _write_parquet(store: Store, scratch: Path, tables: dict) -> dict[str, dict]:
+    entries = {}
+    for table, (columns, rows) in tables.items():
+        name = f"{table}.parquet"
+        with duckdb.connect() as con:
+            types = _column_types(store, table, columns)
+            con.execute("create table t (" + ", ".join(
+                f'"{c}" {types[c]}' for c in columns) + ")")  # fmt: skip
+            if rows:
+                con.executemany(f"insert into t values ({', '.join('?' * len(columns))})", rows)
+            con.execute(f"copy t to '{scratch / name}' (format parquet)")
+        entries[table] = {"file": name, "rows": len(rows), "columns": columns}
+    return entries
+
+
+def _column_types(store: Store, table: str, columns: list[str]) -> dict[str, str]:
+    described = dict(
+        (r[0], r[1]) for r in store.execute(f'describe "certified_{table}"').fetchall()
+    )
+    described["employee_name"] = "varchar"
+    return {c: described[c] for c in columns}
+
+
+def _clean_scratch(parent: Path, name: str) -> None:
+    for stale in parent.glob(f".{name}.partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # an export that was killed
+
+
+def export_certified(paths: Paths, quarter: str, fmt: str, out: Path,
+                     revision: int | None = None) -> ExportResult:  # fmt: skip
+    quarter = check_quarter(quarter)
+    if fmt not in FORMATS:
+        raise UserError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if revision is not None and revision < 1:
+        raise UserError(f"--revision must be 1 or more, got {revision}")
+    out = _check_out(out)
+    _clean_scratch(out.parent, out.name)
+    scratch = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    with open_store(paths.certified_db, read_only=True) as store:
+        cert = store.revision(quarter, revision)
+        tables = {t: export_rows(store, cert, t) for t in CERTIFIED_TABLES}
+        scratch.mkdir()
+        try:
+            if fmt == "xlsx":
+                entries = _write_xlsx(scratch, tables, cert)
+            elif fmt == "csv":
+                entries = _write_csv(scratch, tables)
+            else:
+                entries = _write_parquet(store, scratch, tables)
+            files = {f.name: _sha256(f) for f in sorted(scratch.iterdir())}
+            manifest = {
+                "quarter": cert.quarter,
+                "revision": cert.revision,
+                "certification_id": cert.certification_id,
+                "certified_by": cert.certified_by,
+                "certified_at": cert.certified_at.isoformat(),
+                "content_hash": cert.content_hash,
+                "definitions_hash": cert.definitions_hash,
+                "code_version": cert.code_version,
+                "format": fmt,
+                "exported_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(),
+                "tables": entries,
+                "files": files,
+            }
+            (scratch / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            crash_point("export:before_rename")
+            os.replace(scratch, out)  # onto a missing or empty directory: atomic
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+    return ExportResult(out, cert, files)
