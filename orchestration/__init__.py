@@ -1,0 +1,1 @@
+"""Dagster orchestration of the Scorecard Warehouse (see orchestration/README.md)."""

@@ -1,0 +1,176 @@
+"""The dbt project as Dagster assets (dagster-dbt), grouped by layer.
+
+dbt runs as a child process (DbtCliResource), so its DuckDB connection and lock end
+with it: checks and publish read the warehouse right after. The manifest Dagster needs
+to lay out the graph is parsed once per version of the dbt files, under the home (never
+in the repository), and re-parsed when a model, seed, macro or test changes.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
+from scorecard.build import FAILED, dbt_environment
+from scorecard.errors import UserError
+from scorecard.ingest.zone import RawZone
+from scorecard.paths import PROJECT_ROOT, Paths
+
+DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "data-tests")
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def project_fingerprint(project_dir: Path = PROJECT_ROOT) -> str:
+    """Hash of every file dbt parses: a new manifest is needed exactly when it changes."""
+    digest = hashlib.sha256()
+    for name in DBT_INPUTS:
+        root = project_dir / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(path.relative_to(project_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def manifest_dir(paths: Paths, project_dir: Path = PROJECT_ROOT) -> Path:
+    """<home>/dbt/manifest/<fingerprint>: parsed by `dbt parse` when missing.
+
+    Parsed into a scratch folder renamed into place, so two processes loading the
+    definitions at once (the UI and a run) never read a half-written manifest.
+    """
+    root = paths.home / "dbt" / "manifest"
+    target = root / project_fingerprint(project_dir)[:16]
+    if (target / "manifest.json").exists():
+        return target
+    scratch = root / f".parse-{uuid.uuid4().hex[:8]}"
+    environment = {
+        **os.environ, **dbt_environment(paths, project_dir),
+        "DBT_TARGET_PATH": str(scratch), "DBT_LOG_PATH": str(scratch / "logs"),
+    }  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "parse", "--quiet"],
+        cwd=project_dir, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0 or not (scratch / "manifest.json").exists():
+        shutil.rmtree(scratch, ignore_errors=True)
+        detail = (done.stdout + done.stderr).strip()[-800:] or f"exit code {done.returncode}"
+        raise UserError(f"dbt could not parse the project in {project_dir}: {detail}")
+    try:
+        os.rename(scratch, target)
+    except OSError:  # another process parsed the same version first
+        shutil.rmtree(scratch, ignore_errors=True)
+    for old in root.iterdir():
+        if old != target and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def dbt_project(paths: Paths, project_dir: Path = PROJECT_ROOT) -> DbtProject:
+    return DbtProject(
+        project_dir=project_dir,
+        target_path=manifest_dir(paths, project_dir),
+        profiles_dir=project_dir,
+    )
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    """Asset keys and groups by warehouse layer: raw / staging / intermediate / marts / seeds.
+
+    Sources map to the raw tables the ingestion asset writes (raw/<source>/<table>), so
+    the graph runs from landing files to marts without a gap.
+    """
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(
+                ["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]]
+            )
+        return dg.AssetKey([self.get_group_name(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "source":
+            return "raw"
+        if resource_type == "seed":
+            return "seeds"
+        layer = dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else ""
+        return layer if layer in LAYERS else "other"
+
+
+def mart_key(model: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", model])
+
+
+@contextmanager
+def _scoped_environment(values: dict[str, str]) -> Iterator[None]:
+    """The home's dbt variables for the dbt child process DbtCliResource starts.
+
+    DbtCliResource copies os.environ when it starts dbt and takes no env of its own;
+    the values are restored at once, so nothing else in the process sees them.
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=LayerTranslator(),
+        name="warehouse_models",
+        retry_policy=TRANSIENT_RETRY,
+    )
+    def _warehouse_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardHome
+    ):
+        """`dbt build` (seeds, models, unit and data tests) into the home's warehouse."""
+        paths = scorecard.paths
+        # A batch an interrupted ingest left uncommitted must not reach the warehouse.
+        for removed in RawZone(paths).recover():
+            context.log.warning(f"removed uncommitted batch {removed}")
+        target = paths.home / "dbt" / "target"
+        results = target / "run_results.json"
+        results.unlink(missing_ok=True)  # never judge this run by the last one's results
+        with _scoped_environment(dbt_environment(paths, Path(project.project_dir))):
+            invocation = dbt.cli(["build"], context=context, target_path=target,
+                                 raise_on_error=False)  # fmt: skip
+        yield from invocation.stream()
+        if not invocation.is_successful():
+            _raise_for(json.loads(results.read_text("utf-8")) if results.exists() else None)
+
+    return _warehouse_models
+
+
+def _raise_for(run_results: dict | None) -> None:
+    """A model error or failed test is in the data or code: retrying cannot fix it."""
+    failed = [
+        f"{node['unique_id']}: {((node.get('message') or '').strip().splitlines() or [''])[0]}"
+        for node in (run_results or {}).get("results", [])
+        if node["status"] in FAILED
+    ]
+    if failed:
+        raise dg.Failure(
+            description=f"dbt build failed on {len(failed)} node(s): " + "; ".join(failed[:5]),
+            metadata={"failed_nodes": dg.MetadataValue.json(failed)},
+            allow_retries=False,
+        )
+    raise RuntimeError("dbt could not run (see the dbt log above); retrying")
