@@ -25,7 +25,8 @@ AUDIENCES = ("bi", "hr")
 SCORECARD_SQL = """
     select scorecard_id, assignment_id, role_code, team_id, overlap_days, role_day_share,
         kpi_score, data_completeness, score_360, quantitative_share, qualitative_share,
-        settings_version, overall_score, band_code, traffic_light, is_pip_candidate,
+        settings_version, computed_overall_score, overall_adjustment_points, is_adjusted,
+        applied_appeal_ids, overall_score, band_code, traffic_light, is_pip_candidate,
         consecutive_red_quarters, rank_in_role, rank_in_team, role_value_coefficient,
         comparable_score, templates_hash, definitions_hash
     from intermediate.int_scorecards_scored
@@ -37,7 +38,9 @@ LINES_SQL = """
         lines.direction, lines.unit, lines.line_status, lines.actual_value, lines.numerator,
         lines.denominator, lines.null_reason, lines.target_source, lines.base_target,
         lines.challenge_target, lines.stretch_target, lines.attainment, lines.is_capped,
-        lines.is_floored, lines.indicator_score, lines.weighted_points,
+        lines.is_floored, lines.computed_indicator_score, lines.adjustment_points,
+        lines.is_adjusted, lines.appeal_ids, lines.adjusted_by, lines.indicator_score,
+        lines.weighted_points,
         lines.definition_version, lines.definition_hash, lines.template_version,
         indicators.numerator_definition, indicators.denominator_definition,
         indicators.floor_attainment, indicators.cap_attainment
@@ -56,7 +59,9 @@ FACT_SQL = """
         facts.indicator_value as actual_value, facts.numerator, facts.denominator,
         facts.null_reason, 'none' as target_source, null as base_target,
         null as challenge_target, null as stretch_target, null as attainment,
-        false as is_capped, false as is_floored, null as indicator_score,
+        false as is_capped, false as is_floored, null as computed_indicator_score,
+        null as adjustment_points, false as is_adjusted, null as appeal_ids,
+        null as adjusted_by, null as indicator_score,
         null as weighted_points, facts.definition_version, facts.definition_hash,
         null as template_version, indicators.numerator_definition,
         indicators.denominator_definition, indicators.floor_attainment,
@@ -225,7 +230,13 @@ def render_text(result: dict[str, Any]) -> list[str]:
             f"{_num(100 * (card['data_completeness'] or 0), 0)}%)",
             f"  360 {_num(card['score_360'])}; overall {_num(card['overall_score'])} = "
             f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360"
-            + ("" if card["score_360"] is not None else " (no 360: KPI alone)"),
+            + ("" if card["score_360"] is not None else " (no 360: KPI alone)")
+            + (f" + {_num(card['overall_adjustment_points'])} appeal points"
+               if card["overall_adjustment_points"] is not None and card["overall_score"]
+               is not None else ""),
+            *([f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
+               f"overall {_num(card['computed_overall_score'])} -> final "
+               f"{_num(card['overall_score'])}"] if card["is_adjusted"] else []),
             f"  band {card['band_code']}, light {card['traffic_light']}, "
             f"rank {card['rank_in_role']} in role, {card['rank_in_team']} in team; "
             f"comparable {_num(card['comparable_score'])}"
@@ -255,6 +266,17 @@ def render_text(result: dict[str, Any]) -> list[str]:
                    f"{line['null_reason'] or _UNSCORED.get(line['line_status'], '')}")
                 + f" [definition v{line['definition_version']} {line['definition_hash'][:12]}]"
             )  # fmt: skip
+            if line["adjustment_points"] is not None:
+                out.append(
+                    f"    adjustment: computed score {_num(line['computed_indicator_score'])} "
+                    f"{float(line['adjustment_points']):+.2f} points by appeal "
+                    f"{line['appeal_ids']} (decided by {line['adjusted_by'] or '-'}) = "
+                    f"{_num(line['indicator_score'])}"
+                    if line["is_adjusted"] else
+                    f"    appeal {line['appeal_ids']} ({float(line['adjustment_points']):+.2f} "
+                    f"points, decided by {line['adjusted_by'] or '-'}) not applied: the line "
+                    "has no score"
+                )  # fmt: skip
             if "evidence" in card:
                 out += [
                     f"    numerator: {line['numerator_definition']}",
@@ -295,8 +317,8 @@ def render_text(result: dict[str, Any]) -> list[str]:
                 f"decided by {appeal['decided_by'] or '-'} at {appeal['decided_at'] or '-'}: "
                 f"{appeal['reason']} (evidence {appeal['evidence_ref'] or '-'})"
             )
-        out.append("(appeal decisions are shown as recorded; applying them to the score "
-                   "comes with certification)")  # fmt: skip
+        out.append("(accepted appeals are applied to the scores above; open and rejected "
+                   "ones change nothing)")  # fmt: skip
     else:
         out.append("no appeals recorded for this quarter")
     out.append(f"integrity hold-outs: {result['integrity_holdouts']}")
