@@ -24,7 +24,9 @@ def landing_ingestion() -> dg.AssetsDefinition:
     tables = load_contract()
     specs = [
         dg.AssetSpec(
-            raw_key(table), group_name="raw", description=table.description,
+            raw_key(table),
+            group_name="raw",
+            description=table.description,
             kinds={"parquet"},
             metadata={"contract": f"models/staging/{table.source}/_{table.source}__sources.yml"},
         )  # fmt: skip

@@ -38,9 +38,7 @@ daily_refresh = dg.ScheduleDefinition(
 )
 def quarter_close(context: dg.ScheduleEvaluationContext):
     # An hour after the daily refresh, so the closed quarter is read from its final data.
-    quarter = FISCAL_QUARTERS.get_last_partition_key(
-        current_time=context.scheduled_execution_time
-    )
+    quarter = FISCAL_QUARTERS.get_last_partition_key(current_time=context.scheduled_execution_time)
     if quarter is None:
         return dg.SkipReason("no fiscal quarter has closed yet")
     return dg.RunRequest(run_key=quarter, partition_key=quarter)

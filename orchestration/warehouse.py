@@ -43,13 +43,14 @@ def project_fingerprint(project_dir: Path = PROJECT_ROOT) -> str:
     return digest.hexdigest()
 
 
-def manifest_dir(paths: Paths, project_dir: Path = PROJECT_ROOT) -> Path:
-    """<home>/dbt/manifest/<fingerprint>: parsed by `dbt parse` when missing.
+def manifest_dir(paths: Paths, project_dir: Path = PROJECT_ROOT, root: Path | None = None) -> Path:
+    """<root>/<fingerprint> (root: <home>/dbt/manifest): parsed by `dbt parse` when missing.
 
-    Parsed into a scratch folder renamed into place, so two processes loading the
-    definitions at once (the UI and a run) never read a half-written manifest.
+    The manifest only lays out the graph (each dbt run parses again against its home),
+    so homes may share a root. Parsed into a scratch folder renamed into place, so two
+    processes loading the definitions at once never read a half-written manifest.
     """
-    root = paths.home / "dbt" / "manifest"
+    root = root or paths.home / "dbt" / "manifest"
     target = root / project_fingerprint(project_dir)[:16]
     if (target / "manifest.json").exists():
         return target
@@ -76,10 +77,12 @@ def manifest_dir(paths: Paths, project_dir: Path = PROJECT_ROOT) -> Path:
     return target
 
 
-def dbt_project(paths: Paths, project_dir: Path = PROJECT_ROOT) -> DbtProject:
+def dbt_project(
+    paths: Paths, project_dir: Path = PROJECT_ROOT, manifest_root: Path | None = None
+) -> DbtProject:
     return DbtProject(
         project_dir=project_dir,
-        target_path=manifest_dir(paths, project_dir),
+        target_path=manifest_dir(paths, project_dir, manifest_root),
         profiles_dir=project_dir,
     )
 
