@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,9 @@ def _same_xlsx(read: Any, expected: Any) -> bool:
     if isinstance(expected, bool) or isinstance(read, bool):
         return read == expected and type(read) is type(expected)
     if isinstance(expected, int | float) and isinstance(read, int | float):
-        return float(read) == float(expected)
+        # xlsx numbers are written with 16 significant digits (Excel holds 15), so the
+        # last bit of a double can differ; the file's sha256 is exact.
+        return math.isclose(float(read), float(expected), rel_tol=1e-15, abs_tol=0.0)
     if hasattr(expected, "isoformat") and hasattr(read, "isoformat"):
         return str(read)[: len(str(expected))] == str(expected) or read == expected
     return read == expected
