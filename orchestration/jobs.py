@@ -17,7 +17,6 @@ refresh_warehouse = dg.define_asset_job(
 prepare_quarter = dg.define_asset_job(
     "prepare_quarter",
     selection=dg.AssetSelection.groups(QUARTERLY_GROUP),
-    partitions_def=FISCAL_QUARTERS,
     description="Report and preliminary results of one closed fiscal quarter, for review.",
 )
 
@@ -38,7 +37,8 @@ daily_refresh = dg.ScheduleDefinition(
 )
 def quarter_close(context: dg.ScheduleEvaluationContext):
     # An hour after the daily refresh, so the closed quarter is read from its final data.
-    quarter = FISCAL_QUARTERS.get_last_partition_key(current_time=context.scheduled_execution_time)
+    with dg.partition_loading_context(context.scheduled_execution_time):
+        quarter = FISCAL_QUARTERS.get_last_partition_key()
     if quarter is None:
         return dg.SkipReason("no fiscal quarter has closed yet")
     return dg.RunRequest(run_key=quarter, partition_key=quarter)

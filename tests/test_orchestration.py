@@ -1,0 +1,314 @@
+"""Dagster orchestration: definitions, the whole graph on generated data, blocking checks,
+the landing sensor and the quarter-close schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.checks import suite_asset
+from orchestration.jobs import quarter_close
+from orchestration.partitions import FISCAL_QUARTERS, quarter_label
+from orchestration.resources import ScorecardHome
+from orchestration.sensors import landing_files
+from orchestration.serving import SERVING_KEY
+from orchestration.warehouse import _raise_for
+from scorecard.ingest import ingest
+from scorecard.paths import Paths
+from tests.conftest import EMPLOYEES, copy_home, write
+
+
+@pytest.fixture(scope="module")
+def manifest_root(tmp_path_factory) -> Path:
+    """One dbt parse shared by the homes of this module (the manifest only lays out the graph)."""
+    return tmp_path_factory.mktemp("dbt-manifest")
+
+
+def _definitions(paths: Paths, manifest_root: Path) -> dg.Definitions:
+    from orchestration.home_definitions import build_definitions
+
+    return build_definitions(paths, manifest_root=manifest_root)
+
+
+def _run(defs: dg.Definitions, job_name: str, **kwargs) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def(job_name)
+    return job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, **kwargs
+    )
+
+
+def _materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
+    return {event.asset_key for event in result.get_asset_materialization_events()}
+
+
+def _failed_checks(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckSeverity]:
+    return {e.check_name: e.severity for e in result.get_asset_check_evaluations() if not e.passed}
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _publication_id(paths: Paths) -> str:
+    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+        return con.execute("select publication_id from marts.publication").fetchone()[0]
+
+
+# --- pure pieces -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "start_month", "label"),
+    [
+        ("2026-07-01", 1, "2026-Q3"),
+        ("2026-01-01", 1, "2026-Q1"),
+        # Fiscal year from April, named after the calendar year it ends in.
+        ("2026-04-01", 4, "2027-Q1"),
+        ("2026-01-01", 4, "2026-Q4"),
+        ("2025-10-01", 4, "2026-Q3"),
+    ],
+)
+def test_quarter_label_follows_the_fiscal_calendar(key, start_month, label):
+    assert quarter_label(key, start_month) == label
+
+
+def test_quarter_label_rejects_a_day_that_starts_no_quarter():
+    with pytest.raises(ValueError, match="2026-05-01 is not the first day of a fiscal quarter"):
+        quarter_label("2026-05-01", 1)
+
+
+def test_partitions_are_closed_quarters_only():
+    keys = FISCAL_QUARTERS.get_partition_keys(current_time=dt.datetime(2026, 11, 22))
+    assert keys[0] == "2020-01-01"
+    assert keys[-1] == "2026-07-01"  # 2026-Q4 has not closed on 22 November
+    assert len(keys) == 27
+
+
+def test_quarter_close_prepares_the_quarter_just_closed():
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 10, 1, 6, tzinfo=dt.UTC)
+    )
+    request = quarter_close(context)
+    assert request.partition_key == "2026-07-01"
+    assert quarter_close.cron_schedule == "0 6 1 1,4,7,10 *"
+
+
+def test_suites_sit_on_the_asset_they_guard():
+    raw_tables = {"crm.orders", "hr.employees"}
+    marts = {"fct_scorecards", "dim_accounts"}
+    assert suite_asset("raw.crm__orders", raw_tables, marts) == dg.AssetKey(
+        ["raw", "crm", "orders"]
+    )
+    assert suite_asset("marts.dim_accounts", raw_tables, marts) == dg.AssetKey(
+        ["marts", "dim_accounts"]
+    )
+    # Layer-wide suites: the first raw table in load order, the headline mart.
+    assert suite_asset("raw.load_health", raw_tables, marts) == dg.AssetKey(
+        ["raw", "hr", "employees"]
+    )
+    assert suite_asset("marts.privacy", raw_tables, marts) == dg.AssetKey(
+        ["marts", "fct_scorecards"]
+    )
+
+
+def test_a_failed_dbt_node_is_not_retried_and_a_dbt_crash_is():
+    results = {"results": [
+        {"unique_id": "model.x.fct_a", "status": "success", "message": None},
+        {"unique_id": "test.x.unique_fct_a_id", "status": "fail", "message": "Got 2 results\nmore"},
+    ]}  # fmt: skip
+    with pytest.raises(dg.Failure) as failure:
+        _raise_for(results)
+    assert failure.value.allow_retries is False
+    assert failure.value.description == (
+        "dbt build failed on 1 node(s): test.x.unique_fct_a_id: Got 2 results"
+    )
+    with pytest.raises(RuntimeError, match="dbt could not run"):
+        _raise_for(None)  # no run results: dbt never ran its nodes (lock, crash)
+
+
+# --- the landing sensor --------------------------------------------------------------------
+
+
+def _settled(path: Path) -> Path:
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    return path
+
+
+def _evaluate(paths: Paths, cursor: str | None):
+    context = dg.build_sensor_context(
+        cursor=cursor, resources={"scorecard": ScorecardHome(home=str(paths.home))}
+    )
+    return landing_files(context), context.cursor
+
+
+def test_sensor_fires_for_a_new_file_and_never_for_an_ingested_one(paths):
+    _settled(write(paths.landing, "hr/employees.csv", EMPLOYEES))
+    report = ingest(paths, paths.landing)
+    assert len(report.loaded) == 1
+
+    result, cursor = _evaluate(paths, None)
+    assert isinstance(result, dg.SkipReason)
+    assert json.loads(cursor)["hr/employees.csv"]["sha256"] == report.loaded[0].sha256
+    # The same bytes under another name were ingested already: still nothing to do.
+    _settled(write(paths.landing, "hr/employees__copy.csv", EMPLOYEES))
+    result, cursor = _evaluate(paths, cursor)
+    assert isinstance(result, dg.SkipReason)
+
+    _settled(write(paths.landing, "crm/accounts.csv", "account_id,account_name\nA1,Acme\n"))
+    result, cursor = _evaluate(paths, cursor)
+    assert isinstance(result, dg.RunRequest)
+    assert result.tags["scorecard/new_files"] == "1"
+    # Asked again before the run ingests it: the same run key, so Dagster launches no second run.
+    again, _ = _evaluate(paths, cursor)
+    assert again.run_key == result.run_key
+
+
+def test_sensor_waits_for_a_file_still_being_written(paths):
+    write(paths.landing, "crm/accounts.csv", "account_id,account_name\nA1,Acme\n")
+    result, cursor = _evaluate(paths, None)
+    assert isinstance(result, dg.SkipReason)
+    assert json.loads(cursor) == {}
+    _settled(paths.landing / "crm/accounts.csv")
+    result, _ = _evaluate(paths, cursor)
+    assert isinstance(result, dg.RunRequest)
+
+
+def test_sensor_skips_without_a_landing_directory(paths):
+    result, _ = _evaluate(paths, None)
+    assert isinstance(result, dg.SkipReason)
+    assert "no landing directory" in result.skip_message
+
+
+# --- definitions and runs ------------------------------------------------------------------
+
+
+def test_definitions_load_with_layers_checks_jobs_and_schedules(tmp_path, manifest_root):
+    paths = Paths.from_env(tmp_path / "home")
+    defs = _definitions(paths, manifest_root)
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    groups = {graph.get(key).group_name for key in keys}
+    assert groups == {"raw", "seeds", "staging", "intermediate", "marts", "serving", "quarterly"}
+    # dbt sources are the raw tables ingestion writes: one node each, no dangling source.
+    assert dg.AssetKey(["raw", "crm", "orders"]) in keys
+    assert dg.AssetKey(["staging", "stg_crm__orders"]) in keys
+    assert graph.get(dg.AssetKey(["staging", "stg_crm__orders"])).parent_keys == {
+        dg.AssetKey(["raw", "crm", "orders"])
+    }
+    assert dg.AssetKey(["marts", "fct_scorecards"]) in graph.get(SERVING_KEY).parent_keys
+    checks = {(k.asset_key, k.name): k for k in graph.asset_check_keys}
+    assert (dg.AssetKey(["raw", "crm", "orders"]), "raw__crm__orders") in checks
+    assert (dg.AssetKey(["marts", "fct_scorecards"]), "marts__fct_scorecards") in checks
+    specs = {spec.name: spec for checks_def in defs.asset_checks for spec in checks_def.check_specs}
+    assert specs["raw__crm__orders"].blocking  # has critical expectations
+    assert not specs["raw__load_health"].blocking  # warnings only
+    assert {j.name for j in defs.jobs} == {"refresh_warehouse", "prepare_quarter"}
+    assert {s.name for s in defs.schedules} == {"daily_refresh", "quarter_close"}
+    assert [s.name for s in defs.sensors] == ["landing_files"]
+
+
+@pytest.mark.slow
+def test_whole_graph_materialises_on_generated_data(tmp_path, manifest_root):
+    from scorecard.certification.certify import quarter_state
+    from scorecard.generate import generate_company
+
+    paths = Paths.from_env(tmp_path / "home")
+    generate_company(paths.landing, scale=0.05, seed=42, as_of=dt.date(2026, 9, 30))
+    defs = _definitions(paths, manifest_root)
+
+    refresh = _run(defs, "refresh_warehouse")
+    assert refresh.success
+    graph = defs.resolve_asset_graph()
+    quarterly = {k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "quarterly"}
+    assert _materialized(refresh) == graph.get_all_asset_keys() - quarterly
+    assert not {name for name, severity in _failed_checks(refresh).items()
+                if severity == dg.AssetCheckSeverity.ERROR}  # fmt: skip
+    ingestion = {
+        e.asset_key: e.materialization.metadata for e in refresh.get_asset_materialization_events()
+    }
+    assert ingestion[dg.AssetKey(["raw", "hr", "employees"])]["files_loaded"].value == [
+        "hr/employees.csv"
+    ]
+    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_scorecards").fetchone()[0] > 0
+    # dbt ran in a child process: no lock on the warehouse is left in this one.
+    writer = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('select 1')",
+         str(paths.warehouse_db)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert writer.returncode == 0, writer.stderr
+
+    prepare = _run(defs, "prepare_quarter", partition_key="2026-07-01")
+    assert prepare.success
+    assert _materialized(prepare) == quarterly
+    assert quarter_state(paths, "2026-Q3")["state"] == "preliminary"  # never certified
+
+
+def _add_raw_batch_with_bad_score(paths: Paths) -> None:
+    """A committed raw batch with CSAT 9 (scores are 1-5), as if validation had been bypassed."""
+    table = paths.raw / "survey" / "csat_responses"
+    source = next(p for p in table.glob("*/part.parquet") if p.parent.name != "0-schema")
+    batch_id = "20991231T000000000000-tampered-survey-csat_responses"
+    (table / batch_id).mkdir()
+    duckdb.execute(
+        f"copy (select * replace (9 as score, '{batch_id}' as _batch_id) "
+        f"from read_parquet('{source}') limit 1) to '{table / batch_id / 'part.parquet'}'"
+    )
+    log = json.loads(next(paths.ingest_log.glob("*survey-csat_responses.json")).read_text())
+    log.update(batch_id=batch_id, sha256="0" * 64, source_file="survey/tampered.csv")
+    (paths.ingest_log / f"{batch_id}.json").write_text(json.dumps(log))
+
+
+@pytest.mark.slow
+def test_failing_raw_check_stops_dbt_and_publish(demo_home, tmp_path, manifest_root):
+    paths = copy_home(demo_home, tmp_path / "home")
+    _add_raw_batch_with_bad_score(paths)
+    served, publication = _file_digest(paths.serving_db), _publication_id(paths)
+    warehouse = _file_digest(paths.warehouse_db)
+
+    result = _run(_definitions(paths, manifest_root), "refresh_warehouse")
+
+    assert not result.success
+    assert _failed_checks(result)["raw__survey__csat_responses"] == dg.AssetCheckSeverity.ERROR
+    materialized = _materialized(result)
+    assert materialized and all(key.path[0] == "raw" for key in materialized)  # ingestion only
+    assert _file_digest(paths.warehouse_db) == warehouse  # dbt never ran
+    assert _file_digest(paths.serving_db) == served
+    assert _publication_id(paths) == publication
+
+
+@pytest.mark.slow
+def test_failing_mart_check_stops_publish(demo_home, tmp_path, manifest_root):
+    paths = copy_home(demo_home, tmp_path / "home")
+    with duckdb.connect(str(paths.warehouse_db)) as con:  # the same scorecard twice
+        con.execute("insert into marts.fct_scorecards select * from marts.fct_scorecards limit 1")
+    served, publication = _file_digest(paths.serving_db), _publication_id(paths)
+    defs = _definitions(paths, manifest_root)
+    mart_checks = [
+        key for checks in defs.asset_checks for key in checks.check_keys
+        if key.asset_key.path[0] == "marts"
+    ]  # fmt: skip
+    job = dg.define_asset_job(
+        "check_and_publish",
+        selection=dg.AssetSelection.checks(*mart_checks) | dg.AssetSelection.assets(SERVING_KEY),
+    )
+
+    result = _run(dg.Definitions.merge(defs, dg.Definitions(jobs=[job])), "check_and_publish")
+
+    assert not result.success
+    assert _failed_checks(result)["marts__fct_scorecards"] == dg.AssetCheckSeverity.ERROR
+    assert SERVING_KEY not in _materialized(result)
+    assert _file_digest(paths.serving_db) == served
+    assert _publication_id(paths) == publication
