@@ -39,6 +39,11 @@ class Paths:
         return self.home / "warehouse" / "scorecard.duckdb"
 
     @property
+    def quality_db(self) -> Path:
+        """Data-quality history: beside the warehouse, kept when it is rebuilt."""
+        return self.home / "warehouse" / "quality.duckdb"
+
+    @property
     def serving_db(self) -> Path:
         return self.home / "serving" / "scorecard.duckdb"
 

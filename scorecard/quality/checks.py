@@ -1,0 +1,206 @@
+"""Run the expectation suites in expectations/ with Great Expectations, record the outcomes.
+
+Suites are GX suite files: expectations/raw/*.json (generated from the contract) and
+expectations/marts/*.json (written by hand). Each names its table in `meta.table`
+(`crm.orders`, `marts.fct_scorecards`) and gives every expectation a severity:
+critical failures block publishing and certification; warnings are reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+from scorecard.errors import UserError
+from scorecard.paths import Paths
+from scorecard.quality import history
+from scorecard.quality.history import CheckRun, Outcome
+from scorecard.quality.raw_suites import SUITES_DIR
+from scorecard.quality.sources import build_checks_database
+
+SAMPLE_ROWS = 5
+
+
+@cache
+def _suite_files() -> dict[str, Path]:
+    files = {}
+    for path in sorted(SUITES_DIR.glob("*/*.json")):
+        name = json.loads(path.read_text(encoding="utf-8"))["name"]
+        files[name] = path
+    return files
+
+
+def suite_names() -> list[str]:
+    """Every suite: raw.<source>__<table>, raw.load_health, marts.<model>."""
+    return list(_suite_files())
+
+
+def load_suite(name: str) -> dict:
+    try:
+        return json.loads(_suite_files()[name].read_text(encoding="utf-8"))
+    except KeyError:
+        known = ", ".join(suite_names())
+        raise UserError(f"no expectation suite {name!r}; suites: {known}") from None
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def warehouse_modified_at(paths: Paths) -> dt.datetime | None:
+    if not paths.warehouse_db.exists():
+        return None
+    return dt.datetime.fromtimestamp(os.stat(paths.warehouse_db).st_mtime, dt.UTC).replace(
+        tzinfo=None
+    )
+
+
+def newest_raw_load(paths: Paths) -> dt.datetime | None:
+    stamps = [
+        json.loads(p.read_text(encoding="utf-8")).get("finished_at")
+        for p in paths.ingest_log.glob("*.json")
+    ] if paths.ingest_log.exists() else []  # fmt: skip
+    stamps = [s for s in stamps if s]
+    return dt.datetime.fromisoformat(max(stamps)) if stamps else None
+
+
+def _outcome(suite: str, table: str, result) -> Outcome:
+    config = result.expectation_config
+    column = config.kwargs.get("column")
+    label = config.description or config.type
+    body = result.result or {}
+    error = None
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        error = (result.exception_info.get("exception_message") or "error")[:500]
+    if config.type == "unexpected_rows_expectation":
+        count = body.get("observed_value")
+        sample = (body.get("details") or {}).get("unexpected_rows", [])[:SAMPLE_ROWS]
+        observed = count
+    else:
+        count = body.get("unexpected_count")
+        sample = body.get("partial_unexpected_list", [])[:SAMPLE_ROWS]
+        observed = body.get("observed_value")
+    return Outcome(
+        suite=suite, table_name=table, expectation=label, column_name=column,
+        severity=str(getattr(config.severity, "value", config.severity) or "critical"),
+        success=bool(result.success), observed_value=observed, unexpected_count=count,
+        sample=[_plain(row) for row in sample], error=error,
+    )  # fmt: skip
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def run_checks(
+    paths: Paths,
+    suites: Iterable[str] | None = None,
+    on_suite: Callable[[str], None] | None = None,
+) -> CheckRun:
+    """Validate the chosen suites (default: all) inside DuckDB; record and return the run.
+
+    Great Expectations runs in a child process, as dbt does: its heavy imports and its
+    DuckDB handles stay out of the caller (Dagster, tests), and DuckDB's shutdown noise
+    about objects GX keeps alive stays in the child's stderr.
+    """
+    chosen = list(suites) if suites is not None else suite_names()
+    for name in chosen:
+        load_suite(name)  # unknown names fail here, with the list of suites
+    if any(not s.startswith("raw.") for s in chosen) and not paths.warehouse_db.exists():
+        raise UserError(f"no warehouse at {paths.warehouse_db}: run `scorecard build` first")
+    started = _utc_now()
+    run_id = f"{started:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    command = [sys.executable, "-m", "scorecard.quality.worker", str(paths.home), run_id, *chosen]
+    outcomes: list[Outcome] = []
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:  # fmt: skip
+        for line in child.stdout or []:
+            if not line.startswith("{"):
+                continue  # a library printing to stdout; our messages are JSON objects
+            message = json.loads(line)
+            if "suite" in message and on_suite:
+                on_suite(message["suite"])
+            if "outcome" in message:
+                outcomes.append(Outcome(**message["outcome"]))
+            if "user_error" in message:
+                raise UserError(message["user_error"])
+        stderr = child.stderr.read() if child.stderr else ""
+    if child.returncode != 0:
+        last = [line for line in stderr.splitlines() if line.strip() and "leaked" not in line]
+        raise UserError(f"data-quality checks crashed: {last[-1] if last else child.returncode}")
+    run = CheckRun(
+        run_id=run_id, started_at=started, finished_at=_utc_now(), suites=chosen,
+        outcomes=outcomes,
+        warehouse_modified_at=warehouse_modified_at(paths)
+        if any(not s.startswith("raw.") for s in chosen) else None,
+        raw_loaded_at=newest_raw_load(paths) if any(s.startswith("raw.") for s in chosen)
+        else None,
+    )  # fmt: skip
+    history.record(paths, run)
+    return run
+
+
+def validate_suites(
+    paths: Paths, run_id: str, chosen: list[str], on_suite: Callable[[str], None]
+) -> list[Outcome]:
+    """The Great Expectations part, in this process: SQL pushed down to DuckDB."""
+    import great_expectations as gx
+
+    from scorecard.quality.gx_duckdb import close, new_context
+
+    context = new_context()
+    checks_db = paths.tmp / "quality" / f"checks-{run_id}.duckdb"
+    datasources = {}
+    outcomes: list[Outcome] = []
+    try:
+        if any(s.startswith("raw.") for s in chosen):
+            build_checks_database(paths, checks_db)
+            datasources["raw"] = context.data_sources.add_sql(
+                "raw_zone", connection_string=f"duckdb:///{checks_db}"
+            )
+        if any(not s.startswith("raw.") for s in chosen):
+            datasources["warehouse"] = context.data_sources.add_sql(
+                "warehouse", connection_string=f"duckdb:///{paths.warehouse_db}",
+                kwargs={"connect_args": {"read_only": True}},
+            )  # fmt: skip
+        for name in chosen:
+            on_suite(name)
+            outcomes += _validate(gx, datasources, name, load_suite(name))
+    finally:
+        for source in datasources.values():
+            close(source)
+        checks_db.unlink(missing_ok=True)
+        checks_db.with_suffix(".duckdb.wal").unlink(missing_ok=True)
+    return outcomes
+
+
+def _validate(gx, datasources: dict, name: str, suite_doc: dict) -> list[Outcome]:
+    table = suite_doc["meta"]["table"]
+    if name == "raw.load_health":
+        source, relation = datasources["raw"], "quality.raw_loads"
+    elif name.startswith("raw."):
+        source, relation = datasources["raw"], name
+    else:
+        source, relation = datasources["warehouse"], table
+    # A query asset, not a table asset: GX's column introspection ignores the schema of
+    # a table asset on DuckDB and then fails every expectation.
+    query = suite_doc["meta"].get("query") or f"select * from {relation}"
+    asset = source.add_query_asset(name, query=query)
+    batch = asset.add_batch_definition_whole_table("all").get_batch()
+    suite = gx.ExpectationSuite(name=name, expectations=suite_doc["expectations"])
+    result = batch.validate(
+        suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS}
+    )
+    return [_outcome(name, table, r) for r in result.results]

@@ -1,0 +1,64 @@
+"""Great Expectations 1.x on DuckDB through SQLAlchemy (duckdb-engine), made to work.
+
+GX opens a connection per metric query and reads the rows after the connection has
+closed; duckdb-engine does not buffer results, so every metric fails with IndexError
+(GX issues #10738, #11579). GX already keeps one persisted connection for dialects
+whose temp tables live per connection (sqlite, SQL Server, ...): listing DuckDB among
+them keeps the connection open while results are read. `tests/test_quality.py` proves
+that a bad row makes an expectation fail through this path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no network from checks
+
+import great_expectations as gx  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.execution_engine import (  # noqa: E402
+    sqlalchemy_execution_engine as _engine,
+)
+
+
+class _DuckDBDialect:
+    """Compares equal to GX's dialect name for DuckDB, like the GXSqlDialect members."""
+
+    value = "duckdb"
+
+    def __eq__(self, other: object) -> bool:
+        return str(getattr(other, "value", other)).lower() == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+def _persist_duckdb_connections() -> None:
+    if not any(d == "duckdb" for d in _engine._PERSISTED_CONNECTION_DIALECTS):
+        _engine._PERSISTED_CONNECTION_DIALECTS = (
+            *_engine._PERSISTED_CONNECTION_DIALECTS,
+            _DuckDBDialect(),
+        )
+
+
+def new_context() -> gx.data_context.AbstractDataContext:
+    """An in-memory GX context: suites live in expectations/, results in dq_results."""
+    _persist_duckdb_connections()
+    # Row-level checks over views need no {batch}: GX's reminder would repeat per check.
+    logging.getLogger("great_expectations.expectations.expectation").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*should contain the \\{batch\\} parameter.*")
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def close(datasource) -> None:
+    """Close the persisted connection too: GX's own close() leaves it open, and a
+    DuckDB connection alive at interpreter exit prints nanobind leak warnings."""
+    engine = datasource.get_execution_engine()
+    if getattr(engine, "_connection", None) is not None:
+        engine._connection.close()
+        engine._connection = None
+    engine.engine.dispose()
