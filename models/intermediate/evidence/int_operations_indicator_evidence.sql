@@ -157,7 +157,7 @@ inquiries_in_grid as (
         case
             when inquiries_timed.response_seconds is null then 'not answered'
             else 'answered after '
-                || cast(round(cast(inquiries_timed.response_seconds as {{ dbt.type_float() }}) / 3600.0, 1) as {{ dbt.type_string() }})
+                || {{ number_text('inquiries_timed.response_seconds / 3600.0', 1) }}
                 || ' h'
         end as response_note,
         inquiries_timed.source_file,
@@ -223,7 +223,7 @@ orders_in_grid as (
         case
             when orders_timed.entry_seconds is null then 'never entered'
             else 'entered after '
-                || cast(round(cast(orders_timed.entry_seconds as {{ dbt.type_float() }}) / 3600.0, 1) as {{ dbt.type_string() }})
+                || {{ number_text('orders_timed.entry_seconds / 3600.0', 1) }}
                 || ' h'
         end as entry_note,
         orders_timed.source_file,
@@ -484,7 +484,7 @@ evidence_rows as (
         response_hours as observation_value,
         case
             when response_hours is null then 'not quoted: ignored by the median'
-            else 'quoted after ' || cast(round(response_hours, 1) as {{ dbt.type_string() }}) || ' h'
+            else 'quoted after ' || {{ number_text('response_hours', 1) }} || ' h'
         end as note
     from rfqs_in_grid
 

@@ -336,7 +336,7 @@ first_contact_to_proposal_days as (
         cast(null as {{ dbt.type_float() }}) as denominator_contribution,
         first_contact_to_proposal_days as observation_value,
         'proposal sent '
-            || cast(round(first_contact_to_proposal_days, 1) as {{ dbt.type_string() }})
+            || {{ number_text('first_contact_to_proposal_days', 1) }}
             || ' days after first contact' as note
     from proposals_in_period
     where first_contact_at is not null
@@ -361,7 +361,7 @@ sales_cycle_days as (
         cast(null as {{ dbt.type_float() }}) as denominator_contribution,
         sales_cycle_days as observation_value,
         'won '
-            || cast(round(sales_cycle_days, 1) as {{ dbt.type_string() }})
+            || {{ number_text('sales_cycle_days', 1) }}
             || ' days after first contact' as note
     from closings_in_period
     where opportunity_stage = 'won'

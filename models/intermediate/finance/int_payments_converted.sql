@@ -57,8 +57,8 @@ final as (
         payments.amount_lc,
         case
             when payments.currency_code = invoices.currency_code
-                then payments.amount_lc * invoices.fx_rate
-            else payments.amount_lc * payment_day_rates.rate_to_reporting
+                then {{ amount_in_reporting_currency('payments.amount_lc', 'invoices.fx_rate') }}
+            else {{ amount_in_reporting_currency('payments.amount_lc', 'payment_day_rates.rate_to_reporting') }}
         end as amount_rc,
         payments.source_file,
         payments.source_row_number,
