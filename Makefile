@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SCALE ?= 0.1
 
-.PHONY: venv demo test lint contract-docs bench clean
+.PHONY: venv demo test lint contract-docs bench clean dagster
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,18 @@ venv: $(STAMP)
 
 demo: venv
 	$(BIN)/scorecard demo --scale $(SCALE)
+
+# Dagster UI (http://127.0.0.1:3000) on the demo warehouse; Dagster's own state lives in
+# <home>/dagster, never in the repository. Builds the demo first when there is none.
+SCORECARD_HOME ?= $(CURDIR)/var
+DAGSTER_PORT ?= 3000
+dagster: HOME_DIR := $(abspath $(SCORECARD_HOME))
+dagster: venv
+	@test -d "$(HOME_DIR)/landing" || SCORECARD_HOME="$(HOME_DIR)" $(BIN)/scorecard demo --scale $(SCALE)
+	mkdir -p "$(HOME_DIR)/dagster"
+	cp orchestration/dagster.yaml "$(HOME_DIR)/dagster/dagster.yaml"
+	SCORECARD_HOME="$(HOME_DIR)" DAGSTER_HOME="$(HOME_DIR)/dagster" \
+		$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 test: venv
 	$(BIN)/ruff check scorecard tests orchestration

@@ -25,6 +25,7 @@ daily_refresh = dg.ScheduleDefinition(
     job=refresh_warehouse,
     cron_schedule="0 5 * * *",
     execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Refresh the warehouse every morning, before people open their dashboards.",
 )
 
@@ -33,6 +34,7 @@ daily_refresh = dg.ScheduleDefinition(
     job=prepare_quarter,
     cron_schedule=f"0 6 1 {quarter_start_months()} *",
     execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Prepare the quarter just closed for certification (a person certifies).",
 )
 def quarter_close(context: dg.ScheduleEvaluationContext):
