@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from scorecard.certification.inputs import check_quarter
 from scorecard.certification.store import (
     CERTIFIED_TABLES,
@@ -34,6 +32,7 @@ from scorecard.certification.store import (
 from scorecard.errors import UserError
 from scorecard.faults import crash_point
 from scorecard.paths import Paths
+from scorecard.sql import ident, literal
 
 FORMATS = ("xlsx", "csv", "parquet")
 MANIFEST = "manifest.json"
@@ -187,27 +186,30 @@ def _write_csv(scratch: Path, tables: dict) -> dict[str, dict]:
     return entries
 
 
-def _write_parquet(store: Store, scratch: Path, tables: dict) -> dict[str, dict]:
+def _write_parquet(store: Store, scratch: Path, tables: dict, cert: Certification) -> dict:
+    """Straight from the store with its types (no round trip through Python values)."""
     entries = {}
+    has_names = bool(cert.table_columns.get(NAMES_TABLE))
     for table, (columns, rows) in tables.items():
         name = f"{table}.parquet"
-        with duckdb.connect() as con:
-            types = _column_types(store, table, columns)
-            con.execute("create table t (" + ", ".join(
-                f'"{c}" {types[c]}' for c in columns) + ")")  # fmt: skip
-            if rows:
-                con.executemany(f"insert into t values ({', '.join('?' * len(columns))})", rows)
-            con.execute(f"copy t to '{scratch / name}' (format parquet)")
+        select = ", ".join(
+            "names.employee_name" if c == "employee_name" else f"certified.{ident(c)}"
+            for c in columns
+        )
+        join = (
+            f"left join {ident('certified_' + NAMES_TABLE)} as names "
+            "on names.certification_id = certified.certification_id "
+            "and names.employee_id = certified.employee_id"
+            if has_names and "employee_name" in columns else ""
+        )  # fmt: skip
+        key = ", ".join(f"certified.{ident(k)}" for k in CERTIFIED_TABLES[table][1])
+        store.execute(
+            f"copy (select {select} from {ident('certified_' + table)} as certified {join} "
+            f"where certified.certification_id = {literal(cert.certification_id)} "
+            f"order by {key}) to {literal(scratch / name)} (format parquet)"
+        )
         entries[table] = {"file": name, "rows": len(rows), "columns": columns}
     return entries
-
-
-def _column_types(store: Store, table: str, columns: list[str]) -> dict[str, str]:
-    described = dict(
-        (r[0], r[1]) for r in store.execute(f'describe "certified_{table}"').fetchall()
-    )
-    described["employee_name"] = "varchar"
-    return {c: described[c] for c in columns}
 
 
 def _clean_scratch(parent: Path, name: str) -> None:
@@ -235,7 +237,7 @@ def export_certified(paths: Paths, quarter: str, fmt: str, out: Path,
             elif fmt == "csv":
                 entries = _write_csv(scratch, tables)
             else:
-                entries = _write_parquet(store, scratch, tables)
+                entries = _write_parquet(store, scratch, tables, cert)
             files = {f.name: _sha256(f) for f in sorted(scratch.iterdir())}
             manifest = {
                 "quarter": cert.quarter,
