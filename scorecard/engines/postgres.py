@@ -1,0 +1,235 @@
+"""The dbt project on PostgreSQL: load the raw zone into it, build, read the marts.
+
+PostgreSQL cannot read Parquet, so its raw zone is a copy: every raw table (the union
+of its committed batches, lineage columns included) becomes a table in the `raw`
+schema, where the dbt sources resolve on this target (models/staging/*/_*__sources.yml).
+The copy is incremental by batch: a batch directory is loaded once (COPY from a CSV
+stream, not row inserts), a batch that disappeared from the zone is deleted, and a
+change of columns reloads the table. Each table changes in its own transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from scorecard.build import BuildResult, build_warehouse
+from scorecard.contract import Table, load_contract
+from scorecard.errors import UserError
+from scorecard.ingest.zone import SCHEMA_BATCH
+from scorecard.paths import Paths
+from scorecard.pgserver import PgConnection, temporary_server
+from scorecard.sql import ident, literal
+
+RAW_SCHEMA = "raw"  # the `schema:` of every source in models/staging/*/_*__sources.yml
+MART_SCHEMA = "marts"
+WAREHOUSE_DATABASE = "scorecard"
+
+# Raw Parquet column types (as DuckDB names them) and their PostgreSQL equivalents.
+_SIMPLE_TYPES = {
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "DOUBLE": "double precision",
+    "DATE": "date",
+    # As format_type() spells it, so an unchanged table is recognised as such.
+    "TIMESTAMP": "timestamp without time zone",
+}
+
+
+def postgres_type(duckdb_type: str, where: str) -> str:
+    if duckdb_type in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[duckdb_type]
+    if duckdb_type.startswith("DECIMAL("):
+        return "numeric" + duckdb_type.removeprefix("DECIMAL")
+    raise UserError(f"{where}: raw column type {duckdb_type} has no PostgreSQL mapping")
+
+
+@dataclass
+class RawLoad:
+    """What one load changed, per table `<source>.<table>`."""
+
+    batches_loaded: dict[str, int] = field(default_factory=dict)
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    batches_deleted: dict[str, int] = field(default_factory=dict)
+    tables_recreated: list[str] = field(default_factory=list)
+
+
+def _batch_files(raw_dir: Path, table: Table) -> dict[str, Path]:
+    """Committed batches of a table on disk: batch id -> Parquet file."""
+    table_dir = raw_dir / table.source / table.name
+    return {
+        part.parent.name: part
+        for part in sorted(table_dir.glob("*/*.parquet"))
+        if part.parent.name != SCHEMA_BATCH
+    }
+
+
+def _raw_columns(raw_dir: Path, table: Table) -> list[tuple[str, str]]:
+    """Columns and PostgreSQL types of the raw table, as its Parquet files declare them."""
+    pattern = raw_dir / table.source / table.name / "*" / "*.parquet"
+    try:
+        described = duckdb.sql(f"describe select * from read_parquet({literal(pattern)})")
+        rows = described.fetchall()
+    except duckdb.Error as exc:
+        raise UserError(
+            f"raw table {table.qualified_name} is unreadable at {pattern}: {exc}; "
+            "run `scorecard ingest` first"
+        ) from exc
+    where = table.qualified_name
+    return [(name, postgres_type(kind, f"{where}.{name}")) for name, kind, *_ in rows]
+
+
+def _existing_columns(cursor, table: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        "select attname, format_type(atttypid, atttypmod) from pg_attribute "
+        "where attrelid = to_regclass(%s) and attnum > 0 and not attisdropped order by attnum",
+        (f"{RAW_SCHEMA}.{ident(table)}",),
+    )
+    return [(name, kind) for name, kind in cursor.fetchall()]
+
+
+def load_raw(connection: PgConnection, raw_dir: Path, tmp_dir: Path | None = None) -> RawLoad:
+    """Bring the `raw` schema up to date with the raw zone on disk."""
+    import psycopg2
+
+    tables = load_contract()
+    names = [t.name for t in tables.values()]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise UserError(f"raw tables share a name across sources, one `raw` schema: {clashes}")
+    report = RawLoad()
+    with closing(psycopg2.connect(**connection.connect_kwargs())) as con, con.cursor() as cursor:
+        cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
+        con.commit()
+        for table in tables.values():
+            _load_table(con, cursor, raw_dir, table, tmp_dir, report)
+            con.commit()
+    return report
+
+
+def _load_table(con, cursor, raw_dir: Path, table: Table, tmp_dir: Path | None,
+                report: RawLoad) -> None:  # fmt: skip
+    target = f"{RAW_SCHEMA}.{ident(table.name)}"
+    columns = _raw_columns(raw_dir, table)
+    files = _batch_files(raw_dir, table)
+    if _existing_columns(cursor, table.name) == columns:
+        cursor.execute(f"select distinct _batch_id from {target}")
+        loaded = {row[0] for row in cursor.fetchall()}
+    else:
+        # New table or changed columns: `cascade` drops the staging views on it,
+        # which the next dbt build creates again.
+        cursor.execute(f"drop table if exists {target} cascade")
+        column_sql = ", ".join(f"{ident(name)} {kind}" for name, kind in columns)
+        cursor.execute(f"create table {target} ({column_sql})")
+        report.tables_recreated.append(table.qualified_name)
+        loaded = set()
+    gone = sorted(loaded - files.keys())
+    if gone:
+        cursor.execute(f"delete from {target} where _batch_id = any(%s)", (gone,))
+        report.batches_deleted[table.qualified_name] = len(gone)
+    new = [files[batch] for batch in sorted(files.keys() - loaded)]
+    if not new:
+        return
+    report.batches_loaded[table.qualified_name] = len(new)
+    report.rows_loaded[table.qualified_name] = _copy_files(cursor, target, columns, new, tmp_dir)
+
+
+def _copy_files(cursor, target: str, columns: list[tuple[str, str]], files: list[Path],
+                tmp_dir: Path | None) -> int:  # fmt: skip
+    """COPY Parquet files into a table through a CSV file DuckDB writes.
+
+    DuckDB quotes empty strings and leaves NULLs unquoted, which is exactly how
+    PostgreSQL's CSV format tells them apart; doubles are written shortest-exact.
+    """
+    names = ", ".join(ident(name) for name, _ in columns)
+    file_list = "[" + ", ".join(literal(f) for f in files) + "]"
+    if tmp_dir is not None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+    handle, csv_name = tempfile.mkstemp(suffix=".csv", dir=tmp_dir)
+    os.close(handle)
+    try:
+        duckdb.sql(
+            f"copy (select {names} from read_parquet({file_list}, union_by_name = true)) "
+            f"to {literal(csv_name)} (format csv, header false)"
+        )
+        with open(csv_name, encoding="utf-8") as stream:
+            cursor.copy_expert(f"copy {target} ({names}) from stdin with (format csv)", stream)
+        return cursor.rowcount
+    finally:
+        os.unlink(csv_name)
+
+
+def create_database(server: PgConnection, name: str) -> PgConnection:
+    """A new empty database on the server (for a throwaway server or a test)."""
+    import psycopg2
+
+    con = psycopg2.connect(**server.connect_kwargs())
+    try:
+        con.autocommit = True
+        with con.cursor() as cursor:
+            cursor.execute(f"create database {ident(name)}")
+    finally:
+        con.close()
+    return PgConnection(server.host, server.port, server.user, name, server.password)
+
+
+def dbt_environment(paths: Paths, connection: PgConnection) -> dict[str, str]:
+    """Variables the `postgres` target of profiles.yml reads, plus its own dbt folders."""
+    return {
+        "SCORECARD_DBT_TARGET": "postgres",
+        **connection.environment(),
+        "DBT_TARGET_PATH": str(paths.home / "dbt-postgres" / "target"),
+        "DBT_LOG_PATH": str(paths.home / "dbt-postgres" / "logs"),
+    }
+
+
+@dataclass
+class PostgresEngine:
+    """The warehouse built on one PostgreSQL database."""
+
+    paths: Paths
+    connection: PgConnection
+    name: str = "postgres"
+
+    def build(self, on_node: Callable[[str], None] | None = None) -> BuildResult:
+        load_raw(self.connection, self.paths.raw, self.paths.tmp)
+        return build_warehouse(
+            self.paths, on_node=on_node, environment=dbt_environment(self.paths, self.connection)
+        )
+
+    def mart_names(self) -> list[str]:
+        rows = self._query(
+            "select table_name from information_schema.tables where table_schema = %s "
+            "and table_type = 'BASE TABLE' order by table_name",
+            (MART_SCHEMA,),
+        )[1]
+        return [row[0] for row in rows]
+
+    def fetch_mart(self, mart: str) -> tuple[list[str], list[tuple]]:
+        return self._query(f"select * from {MART_SCHEMA}.{ident(mart)}")
+
+    def _query(self, sql: str, parameters: tuple = ()) -> tuple[list[str], list[tuple]]:
+        import psycopg2
+
+        con = psycopg2.connect(**self.connection.connect_kwargs())
+        with closing(con), con.cursor() as cur:
+            cur.execute(sql, parameters)
+            return [d.name for d in cur.description], cur.fetchall()
+
+
+@contextmanager
+def open_engine(paths: Paths, connection: PgConnection | None = None) -> Iterator[PostgresEngine]:
+    """The PostgreSQL engine on `connection`, or on a throwaway server when none is given."""
+    if connection is not None:
+        yield PostgresEngine(paths, connection)
+        return
+    with temporary_server() as server:
+        yield PostgresEngine(paths, create_database(server, WAREHOUSE_DATABASE))
