@@ -136,6 +136,10 @@ def test_revision_two_stores_its_diff_and_leaves_revision_one_intact(home):
             store.execute("  DELETE from certified_scorecards")
         with pytest.raises(PermissionError, match="append-only"):
             store.execute("drop table certifications")
+        with pytest.raises(PermissionError, match="append-only"):
+            store.execute("insert or replace into certifications select * from certifications")
+        with pytest.raises(PermissionError, match="append-only"):
+            store.execute("alter table certified_scorecards drop column overall_score")
     assert verify_store(home) == [(QUARTER, 1, True), (QUARTER, 2, True)]
     result = CliRunner().invoke(app, ["certifications", QUARTER, "--verify",
                                       "--home", str(home.home)])  # fmt: skip

@@ -76,7 +76,10 @@ create table if not exists preliminary_publications (
     publication_id varchar
 );
 """
-_CHANGES_DATA = re.compile(r"^\s*(update|delete|drop|truncate|replace|merge)\b", re.I)
+_CHANGES_DATA = re.compile(
+    r"\b(update|delete|drop|truncate|replace|merge|conflict|rename)\b", re.I
+)
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,11 @@ class Store:
         self._con = con
 
     def _guard(self, sql: str) -> None:
-        if _CHANGES_DATA.match(sql):
-            raise PermissionError(f"the certification store is append-only: {sql.split()[0]}")
+        """Refuse any statement that could change or remove stored rows (string literals,
+        e.g. file paths, are not looked at)."""
+        found = _CHANGES_DATA.search(_LITERAL.sub("''", sql))
+        if found:
+            raise PermissionError(f"the certification store is append-only: {found.group(1)}")
 
     def execute(self, sql: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
         self._guard(sql)
