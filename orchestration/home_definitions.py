@@ -32,6 +32,9 @@ def build_definitions(paths: Paths, manifest_root: Path | None = None) -> dg.Def
         jobs=[jobs.refresh_warehouse, jobs.prepare_quarter],
         schedules=[jobs.daily_refresh, jobs.quarter_close],
         sensors=[landing_files],
+        # The graph is a chain (ingest, checks, dbt, checks, publish) and dbt already runs
+        # in its own process: a process per step would only reload these definitions.
+        executor=dg.in_process_executor,
         resources={
             "scorecard": ScorecardHome(home=str(paths.home)),
             # The dbt of this environment, whether or not its bin/ is on PATH.
