@@ -115,6 +115,21 @@ def _do_publish(paths: Paths):
     return publication
 
 
+def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str):
+    from scorecard.report import write_report
+
+    with console.status("writing the scorecard report"):
+        result = write_report(paths, quarter, out, audience)
+    console.print(
+        f"report {result.quarter} ({audience}): {result.employees} employees, "
+        f"{result.scorecards} scorecards, {result.explanations} explanations, "
+        f"{result.size_bytes / 2**20:.1f} MiB in {result.seconds:.1f} s: {result.path}"
+    )
+    if result.explanations_unavailable:
+        console.print(f"[yellow]explanations left out:[/] {result.explanations_unavailable}")
+    return result
+
+
 @app.command()
 def generate(
     home: HomeOption = None,
@@ -191,6 +206,8 @@ def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 4
             _do_build(paths)
         with recorder.step("publish"):
             _do_publish(paths)
+        with recorder.step("report"):
+            _do_report(paths, None, None, "bi")
         recorder.succeed()
         console.print(f"[green]demo ready.[/] warehouse: {paths.warehouse_db}")
         console.print(f"BI reads: {paths.serving_db} (DuckDB) and {paths.parquet} (Parquet)")
@@ -256,6 +273,28 @@ def bench_ingest_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> Non
     )
 
 
+@bench_app.command("queries")
+def bench_queries_command(
+    home: HomeOption = None,
+    runs: Annotated[int, typer.Option(help="Timed runs of each query.")] = 50,
+) -> None:
+    """Time the dashboard queries of docs/bi.md on the serving database: p50/p95 per query."""
+    from scorecard.bench import machine_description
+    from scorecard.bench_queries import bench_queries
+
+    with user_errors():
+        result = bench_queries(Paths.from_env(home).serving_db, runs)
+    typer.echo(
+        f"{result.serving_db}: {result.scorecards:,} scorecards; connect "
+        f"{result.connect_ms:.1f} ms; {result.runs} runs per query "
+        f"({machine_description()}, {dt.date.today()})"
+    )
+    for t in result.timings:
+        typer.echo(f"  p50 {t.p50_ms:7.1f} ms  p95 {t.p95_ms:7.1f} ms  max {t.max_ms:7.1f} ms  "
+                   f"{t.rows:>6} rows  {t.title}")  # fmt: skip
+    typer.echo(f"worst p95 {result.worst_p95_ms:.1f} ms")
+
+
 @bench_app.command("build")
 def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None:
     """Time `dbt build` on a generated company against a scan floor over the raw zone."""
@@ -271,6 +310,22 @@ def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None
     )
     node_seconds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(result.seconds_by_kind.items()))
     typer.echo(f"time inside dbt nodes (2 threads, summed): {node_seconds}")
+
+
+@app.command()
+def report(
+    quarter: Annotated[
+        str | None, typer.Option(help="Fiscal quarter, e.g. 2026-Q3 (default: the latest).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="HTML file (default <home>/reports/scorecard-Q.html).")
+    ] = None,
+    audience: Annotated[str, typer.Option(help="bi (ids only) or hr (with names).")] = "bi",
+    home: HomeOption = None,
+) -> None:
+    """Write a quarter's scorecards as one self-contained, offline HTML report."""
+    with user_errors():
+        _do_report(Paths.from_env(home), quarter, out, audience)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from scorecard.cli import app
 runner = CliRunner()
 COMMANDS = [
     "generate", "ingest", "build", "publish", "demo", "status", "contract-docs", "replay",
-    "explain", "bench", "bench ingest", "bench build",
+    "explain", "bench", "bench ingest", "bench build", "bench queries", "report",
     "appeal", "appeal add", "appeal resolve", "publish-preliminary", "certify", "certifications",
     "export", "verify-export",
 ]  # fmt: skip

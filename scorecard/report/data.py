@@ -1,0 +1,193 @@
+"""What the report shows, read from the serving database (read-only, never the warehouse).
+
+One query per mart for the whole quarter, grouped in Python: the report covers every
+employee, so per-employee queries would cost a round trip each for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from scorecard.errors import UserError
+
+QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+INTEGRITY_TABLE = "fct_integrity_flags"
+MOVERS = 10
+
+SCORECARDS_SQL = """
+    select scorecard_id, employee_id, assignment_id, role_code, team_id, manager_employee_id,
+        fiscal_quarter, overlap_days, role_day_share, kpi_score, data_completeness, score_360,
+        overall_score, band_code, band_rank, traffic_light, is_pip_candidate,
+        consecutive_red_quarters, rank_in_role, rank_in_team, comparable_score,
+        is_bonus_eligible, gates_passed, gates_failed, lines_scored, lines_missing
+    from marts.fct_scorecards
+    where fiscal_quarter = ?
+    order by team_id, employee_id, assignment_id
+"""
+LINES_SQL = """
+    select lines.scorecard_id, lines.indicator_code, indicators.indicator_name, lines.unit,
+        lines.direction, lines.weight, lines.actual_value, lines.base_target, lines.attainment,
+        lines.is_capped, lines.is_floored, lines.indicator_score, lines.weighted_points,
+        lines.line_status, lines.null_reason, lines.target_source,
+        indicators.cap_attainment
+    from marts.fct_scorecard_lines as lines
+    left join marts.dim_indicators as indicators
+        on lines.indicator_code = indicators.indicator_code
+        and lines.definition_version = indicators.definition_version
+    where lines.fiscal_quarter = ?
+    order by lines.scorecard_id, lines.weight desc, lines.indicator_code
+"""
+# One point per employee and quarter: the assignment held longest in that quarter.
+TREND_SQL = """
+    select employee_id, fiscal_quarter, overall_score, kpi_score, score_360
+    from marts.fct_scorecards
+    where fiscal_quarter <= ?
+    qualify row_number() over (
+        partition by employee_id, fiscal_quarter order by overlap_days desc, assignment_id
+    ) = 1
+    order by employee_id, fiscal_quarter
+"""
+# The same question as the "biggest movers" query in docs/bi.md.
+MOVERS_SQL = """
+    with by_quarter as (
+        select employee_id, fiscal_quarter, max(overall_score) as overall_score
+        from marts.fct_scorecards group by employee_id, fiscal_quarter
+    ),
+    moves as (
+        select employee_id, fiscal_quarter, overall_score,
+            lag(overall_score) over (partition by employee_id order by fiscal_quarter)
+                as previous_score,
+            lag(fiscal_quarter) over (partition by employee_id order by fiscal_quarter)
+                as previous_quarter
+        from by_quarter
+    )
+    select employee_id, previous_quarter, previous_score, overall_score,
+        overall_score - previous_score as change
+    from moves
+    where fiscal_quarter = ? and overall_score is not null and previous_score is not null
+    order by abs(overall_score - previous_score) desc, employee_id
+    limit ?
+"""
+BANDS_SQL = """
+    select band_code, min(band_rank) as band_rank, count(*) as scorecards
+    from marts.fct_scorecards
+    where fiscal_quarter = ? and overall_score is not null
+    group by band_code order by band_rank
+"""
+TEAMS_SQL = """
+    select team_id, manager_employee_id, headcount, scored_count, mean_overall_score,
+        median_overall_score, excellent_count, pass_count, fail_count, red_count
+    from marts.fct_team_scorecards
+    where fiscal_quarter = ?
+    order by team_id
+"""
+REVIEW_360_SQL = """
+    select employee_id, rater_group, rater_count, min_raters, is_suppressed, is_in_blend,
+        mean_score, scaled_score_0_100, effective_weight
+    from marts.fct_review_360
+    where fiscal_quarter = ?
+    order by employee_id, rater_group
+"""
+
+
+@dataclass
+class ReportData:
+    quarter: str
+    quarters: list[str]
+    publication: dict[str, Any]
+    scorecards: list[dict[str, Any]]
+    lines: dict[str, list[dict[str, Any]]]  # scorecard_id -> lines
+    trend: dict[str, dict[str, dict[str, Any]]]  # employee -> quarter -> scores
+    movers: list[dict[str, Any]]
+    bands: list[dict[str, Any]]
+    teams: list[dict[str, Any]]
+    reviews_360: dict[str, list[dict[str, Any]]]  # employee -> rater groups
+    integrity_columns: list[str] | None  # None: the mart does not exist (yet)
+    integrity_flags: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def employees(self) -> list[str]:
+        return sorted({card["employee_id"] for card in self.scorecards})
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return dict(groups)
+
+
+def _integrity_flags(con, quarter: str) -> tuple[list[str] | None, dict]:
+    """The integrity mart's rows for the quarter, whatever its columns are (read at run time)."""
+    columns = [
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [INTEGRITY_TABLE],
+        ).fetchall()
+    ]
+    if not columns:
+        return None, {}
+    where, params = "", []
+    if "fiscal_quarter" in columns:
+        where, params = "where fiscal_quarter = ?", [quarter]
+    rows = _records(con, f"select * from marts.{INTEGRITY_TABLE} {where}", params)
+    if "employee_id" not in columns:
+        return columns, {None: rows}  # company-wide flags
+    return columns, _grouped(rows, "employee_id")
+
+
+def read_report_data(serving_db: Path, quarter: str | None) -> ReportData:
+    """`quarter` None: the latest scored quarter."""
+    if quarter is not None and not QUARTER.match(quarter):
+        raise UserError(f"--quarter must look like 2026-Q1, got {quarter!r}")
+    if not serving_db.exists():
+        raise UserError(
+            f"no serving database at {serving_db}: run `scorecard build` (or `publish`) first"
+        )
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        quarters = [
+            row[0]
+            for row in con.execute(
+                "select distinct fiscal_quarter from marts.fct_scorecards order by 1"
+            ).fetchall()
+        ]
+        quarter = quarter or (quarters[-1] if quarters else "none")
+        if quarter not in quarters:
+            raise UserError(
+                f"no scorecards for {quarter} in {serving_db}; scored quarters: "
+                f"{', '.join(quarters) or 'none'} (only closed quarters are scored)"
+            )
+        publication = _records(con, "select * from marts.publication", [])
+        trend_rows = _records(con, TREND_SQL, [quarter])
+        trend: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in trend_rows:
+            trend[row["employee_id"]][row["fiscal_quarter"]] = row
+        integrity_columns, integrity_flags = _integrity_flags(con, quarter)
+        return ReportData(
+            quarter=quarter,
+            quarters=[q for q in quarters if q <= quarter],
+            publication=publication[0] if publication else {},
+            scorecards=_records(con, SCORECARDS_SQL, [quarter]),
+            lines=_grouped(_records(con, LINES_SQL, [quarter]), "scorecard_id"),
+            trend=dict(trend),
+            movers=_records(con, MOVERS_SQL, [quarter, MOVERS]),
+            bands=_records(con, BANDS_SQL, [quarter]),
+            teams=_records(con, TEAMS_SQL, [quarter]),
+            reviews_360=_grouped(_records(con, REVIEW_360_SQL, [quarter]), "employee_id"),
+            integrity_columns=integrity_columns,
+            integrity_flags=integrity_flags,
+        )

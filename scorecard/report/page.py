@@ -1,0 +1,381 @@
+"""The report as one self-contained HTML page: inline CSS, inline SVG, a few lines of JS.
+
+Layout: overview (band distribution, biggest movers), one section per team, one card per
+employee. Every scorecard line links to its explanation (#x-<employee>-<indicator>),
+hidden until targeted (CSS :target), so the page stays short to read while every
+explanation is one click away and works without JavaScript. Employee cards use
+`content-visibility: auto`: the browser lays out only what is on screen, so a few
+hundred cards open quickly. The script only filters the employee list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from html import escape
+from typing import Any
+
+from scorecard.report.charts import attainment_bar, bar_chart, line_chart, radar_chart
+from scorecard.report.data import ReportData
+from scorecard.report.explanations import OVERALL, Explanations
+
+CSS = """
+body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2733;
+ background:#f6f7f9}
+header{background:#1d3557;color:#fff;padding:14px 24px}header h1{margin:0;font-size:22px}
+header a{color:#cfe3ff}main{display:flex;gap:20px;padding:16px 24px}
+nav{position:sticky;top:8px;align-self:flex-start;width:240px;max-height:95vh;overflow:auto;
+ background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:10px;flex:none}
+nav input{width:100%;box-sizing:border-box;padding:5px;margin:6px 0}
+nav ul{list-style:none;margin:0;padding:0}nav li{margin:2px 0}
+#content{flex:1;min-width:0}
+section,article{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:12px 16px;
+ margin-bottom:16px}
+article.employee{content-visibility:auto;contain-intrinsic-size:auto 900px}
+h2{margin:4px 0 10px;font-size:18px}h3{margin:14px 0 6px;font-size:15px}
+table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 8px;text-align:left;
+ border-bottom:1px solid #eef0f3;vertical-align:middle}th{font-weight:600;background:#f1f3f6}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+svg text{font:11px system-ui,sans-serif;fill:#333}
+svg .grid{fill:none;stroke:#d5dae1}svg .area{fill:rgba(29,53,87,.25);stroke:#1d3557}
+svg .track{fill:#eceff3}svg .target{stroke:#1d2733;stroke-width:1.5}
+.good,rect.excellent{fill:#2a9d8f}.warn,rect.pass{fill:#e9c46a}.bad,rect.fail{fill:#e76f51}
+rect.up{fill:#2a9d8f}rect.down{fill:#e76f51}
+polyline.overall,polyline.kpi,polyline.r360{fill:none;stroke-width:2}
+.overall{stroke:#1d3557;fill:#1d3557}.kpi{stroke:#2a9d8f;fill:#2a9d8f}
+.r360{stroke:#e76f51;fill:#e76f51}text.overall,text.kpi,text.r360{stroke:none}
+.light{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px}
+.light.green{background:#2a9d8f}.light.yellow{background:#e9c46a}.light.red{background:#e76f51}
+.muted{color:#6b7785}.note{background:#fff7e0;border-left:3px solid #e9c46a;padding:4px 8px}
+.explain{display:none;border-left:3px solid #1d3557;background:#f8fafc;margin:8px 0;
+ padding:6px 10px}
+.explain:target{display:block}.explain pre{white-space:pre-wrap;margin:4px 0;font-size:12px}
+"""
+
+SCRIPT = """
+document.getElementById('filter').addEventListener('input', function (event) {
+  var needle = event.target.value.trim().toLowerCase();
+  document.querySelectorAll('#employee-list li').forEach(function (item) {
+    item.hidden = needle !== '' && item.dataset.search.indexOf(needle) < 0;
+  });
+});
+"""
+
+
+def _num(value: Any, digits: int = 1) -> str:
+    return "-" if value is None else f"{float(value):,.{digits}f}"
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{100 * float(value):.0f}%"
+
+
+def anchor(*parts: str) -> str:
+    """A stable fragment id from business keys (ids may hold characters ids must not)."""
+    return "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", part) for part in parts)
+
+
+def team_anchor(row: dict[str, Any]) -> str:
+    return anchor("t", row["team_id"], row["manager_employee_id"] or "none")
+
+
+class PageWriter:
+    def __init__(self, data: ReportData, explanations: Explanations, audience: str,
+                 data_docs_href: str | None):  # fmt: skip
+        self.data = data
+        self.explanations = explanations
+        self.audience = audience
+        self.data_docs_href = data_docs_href
+        self.cards_by_employee: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for card in data.scorecards:
+            self.cards_by_employee[card["employee_id"]].append(card)
+
+    def who(self, employee_id: str | None) -> str:
+        """Ids for BI; 'Name (id)' for HR when the warehouse gave the name."""
+        if employee_id is None:
+            return "-"
+        name = self.explanations.names.get(employee_id) if self.audience == "hr" else None
+        return f"{name} ({employee_id})" if name else employee_id
+
+    def link(self, employee_id: str | None) -> str:
+        if employee_id is None or employee_id not in self.cards_by_employee:
+            return escape(self.who(employee_id))
+        return f'<a href="#{anchor("e", employee_id)}">{escape(self.who(employee_id))}</a>'
+
+    # -- page --------------------------------------------------------------------------
+    def render(self) -> str:
+        d = self.data
+        pub = d.publication
+        docs = (
+            f' · <a href="{escape(self.data_docs_href)}">data quality (Data Docs)</a>'
+            if self.data_docs_href else ""
+        )  # fmt: skip
+        head = (
+            f"<header><h1>Scorecards {escape(d.quarter)}</h1>"
+            f"<div>publication {escape(str(pub.get('publication_id', '-')))} of "
+            f"{escape(str(pub.get('published_at', '-')))} · audience {escape(self.audience)} · "
+            f"{len(d.employees)} employees, {len(d.scorecards)} scorecards{docs}</div></header>"
+        )
+        body = [self.overview(), self.teams(), *self.employees()]
+        return (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>Scorecards {escape(d.quarter)}</title><style>{CSS}</style></head><body>"
+            f'{head}<main>{self.nav()}<div id="content">{"".join(body)}</div></main>'
+            f"<script>{SCRIPT}</script></body></html>"
+        )
+
+    def nav(self) -> str:
+        items = []
+        for employee_id in self.data.employees:
+            cards = self.cards_by_employee[employee_id]
+            roles = ", ".join(sorted({c["role_code"] for c in cards}))
+            bands = ", ".join(sorted({c["band_code"] or "unscored" for c in cards}))
+            label = f"{self.who(employee_id)} · {roles} · {bands}"
+            items.append(
+                f'<li data-search="{escape(label.lower())}">'
+                f'<a href="#{anchor("e", employee_id)}">{escape(label)}</a></li>'
+            )
+        return (
+            '<nav><a href="#overview">Overview</a> · <a href="#teams">Teams</a>'
+            '<input id="filter" type="search" placeholder="filter employees (id, role, band)"'
+            ' aria-label="filter employees">'
+            f'<ul id="employee-list">{"".join(items)}</ul></nav>'
+        )
+
+    # -- company overview --------------------------------------------------------------
+    def overview(self) -> str:
+        d = self.data
+        total = sum(b["scorecards"] for b in d.bands) or 1
+        bands = bar_chart(
+            [(b["band_code"], b["scorecards"], b["band_code"]) for b in d.bands],
+            f"band distribution {d.quarter}",
+        )
+        band_rows = "".join(
+            f"<tr><td>{escape(b['band_code'])}</td><td class=num>{b['scorecards']}</td>"
+            f"<td class=num>{100 * b['scorecards'] / total:.1f}%</td></tr>"
+            for b in d.bands
+        )
+        if d.movers:
+            moves = bar_chart(
+                [(self.who(m["employee_id"]), abs(m["change"]),
+                  "up" if m["change"] > 0 else "down") for m in d.movers],
+                f"biggest movers since the previous quarter ({d.quarter})", unit=" pts",
+            )  # fmt: skip
+            mover_rows = "".join(
+                f"<tr><td>{self.link(m['employee_id'])}</td>"
+                f"<td>{escape(m['previous_quarter'])}</td>"
+                f"<td class=num>{_num(m['previous_score'])}</td>"
+                f"<td class=num>{_num(m['overall_score'])}</td>"
+                f"<td class=num>{m['change']:+.1f}</td></tr>"
+                for m in d.movers
+            )
+            movers = (
+                f"<div class=charts>{moves}<table><tr><th>employee</th><th>since</th>"
+                f"<th>before</th><th>now</th><th>change</th></tr>{mover_rows}</table></div>"
+            )
+        else:
+            movers = "<p class=muted>no previous quarter to compare with</p>"
+        return (
+            '<section id="overview"><h2>Company overview</h2>'
+            f"<h3>Band distribution (scored scorecards)</h3><div class=charts>{bands}"
+            f"<table><tr><th>band</th><th>scorecards</th><th>share</th></tr>{band_rows}"
+            f"</table></div><h3>Biggest movers (overall score)</h3>{movers}"
+            f"{self.company_integrity()}</section>"
+        )
+
+    def company_integrity(self) -> str:
+        flags = self.data.integrity_flags.get(None)
+        if not flags:
+            return ""
+        return f"<h3>Integrity flags</h3>{self.flag_table(flags)}"
+
+    # -- teams -------------------------------------------------------------------------
+    def teams(self) -> str:
+        # A team can have more than one manager in a quarter: a team page is team x manager.
+        members: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+        for card in self.data.scorecards:
+            members[card["team_id"], card["manager_employee_id"]].append(card)
+        parts = ['<section id="teams"><h2>Teams</h2><table><tr><th>team</th><th>manager</th>'
+                 "<th>headcount</th><th>scored</th><th>mean</th><th>median</th>"
+                 "<th>excellent</th><th>pass</th><th>fail</th><th>red</th></tr>"]  # fmt: skip
+        for team in self.data.teams:
+            parts.append(
+                f'<tr><td><a href="#{team_anchor(team)}">{escape(team["team_id"])}'
+                f"</a></td><td>{self.link(team['manager_employee_id'])}</td>"
+                f"<td class=num>{team['headcount']}</td><td class=num>{team['scored_count']}</td>"
+                f"<td class=num>{_num(team['mean_overall_score'])}</td>"
+                f"<td class=num>{_num(team['median_overall_score'])}</td>"
+                f"<td class=num>{team['excellent_count']}</td>"
+                f"<td class=num>{team['pass_count']}</td>"
+                f"<td class=num>{team['fail_count']}</td>"
+                f"<td class=num>{team['red_count']}</td></tr>"
+            )
+        parts.append("</table></section>")
+        for team in self.data.teams:
+            key = (team["team_id"], team["manager_employee_id"])
+            parts.append(self.team(team, members.get(key, [])))
+        return "".join(parts)
+
+    def team(self, team: dict[str, Any], cards: list[dict[str, Any]]) -> str:
+        counts = [("excellent", team["excellent_count"]), ("pass", team["pass_count"]),
+                  ("fail", team["fail_count"])]  # fmt: skip
+        chart = bar_chart([(b, n, b) for b, n in counts], f"band distribution {team['team_id']}")
+        rows = "".join(
+            f"<tr><td>{self.link(c['employee_id'])}</td><td>{escape(c['role_code'])}</td>"
+            f"<td class=num>{_num(c['overall_score'])}</td><td>{escape(c['band_code'] or '-')}"
+            f"</td><td>{self.light(c['traffic_light'])}</td>"
+            f"<td class=num>{c['rank_in_team'] or '-'}</td></tr>"
+            for c in sorted(cards, key=lambda c: (c["rank_in_team"] or 10**6, c["employee_id"]))
+        )
+        return (
+            f'<section id="{team_anchor(team)}" class="team">'
+            f"<h2>Team {escape(team['team_id'])}</h2><p>manager "
+            f"{self.link(team['manager_employee_id'])} · mean "
+            f"{_num(team['mean_overall_score'])}, median {_num(team['median_overall_score'])}"
+            f"</p><div class=charts>{chart}<table><tr><th>employee</th><th>role</th>"
+            f"<th>overall</th><th>band</th><th>light</th><th>rank in team</th></tr>{rows}"
+            "</table></div></section>"
+        )
+
+    @staticmethod
+    def light(code: str | None) -> str:
+        if not code:
+            return "-"
+        return f'<span class="light {escape(code)}"></span>{escape(code)}'
+
+    # -- employees ---------------------------------------------------------------------
+    def employees(self) -> list[str]:
+        return [self.employee(e, self.cards_by_employee[e]) for e in self.data.employees]
+
+    def employee(self, employee_id: str, cards: list[dict[str, Any]]) -> str:
+        d = self.data
+        overall = self.explanation(employee_id, OVERALL, "how the overall score is made")
+        parts = [
+            f'<article class="employee" id="{anchor("e", employee_id)}">'
+            f"<h2>{escape(self.who(employee_id))}</h2>"
+        ]
+        for card in cards:
+            parts.append(self.scorecard(card))
+        parts.append(
+            f'<p><a href="#{anchor("x", employee_id, OVERALL)}">explain the overall score</a>'
+            f"</p>{overall}"
+        )
+        trend = d.trend.get(employee_id, {})
+        parts.append(
+            "<h3>Trend over quarters</h3>"
+            + line_chart(
+                d.quarters,
+                [
+                    (name, [trend.get(q, {}).get(key) for q in d.quarters], css)
+                    for name, key, css in (
+                        ("overall", "overall_score", "overall"),
+                        ("KPI", "kpi_score", "kpi"),
+                        ("360", "score_360", "r360"),
+                    )
+                ],
+                f"{employee_id} scores over quarters",
+            )  # fmt: skip
+        )
+        parts.append(self.review_360(d.reviews_360.get(employee_id, [])))
+        parts.append(self.integrity(employee_id))
+        parts.append("</article>")
+        return "".join(parts)
+
+    def scorecard(self, card: dict[str, Any]) -> str:
+        lines = self.data.lines.get(card["scorecard_id"], [])
+        rows = []
+        for line in lines:
+            code = line["indicator_code"]
+            target = f"#{anchor('x', card['employee_id'], code)}"
+            status = "" if line["line_status"] == "scored" else escape(line["line_status"])
+            flag = " (capped)" if line["is_capped"] else " (floored)" if line["is_floored"] else ""
+            rows.append(
+                f'<tr><td><a class="explain-link" href="{target}">{escape(code)}</a>'
+                f"<div class=muted>{escape(line['indicator_name'] or '')}</div></td>"
+                f"<td class=num>{_num(line['weight'], 2)}</td>"
+                f"<td class=num>{_num(line['actual_value'], 3)}</td>"
+                f"<td class=num>{_num(line['base_target'], 3)}</td>"
+                f"<td>{attainment_bar(line['attainment'], line['cap_attainment'], code)} "
+                f"{_pct(line['attainment'])}{flag}</td>"
+                f"<td class=num>{_num(line['indicator_score'])}</td>"
+                f"<td class=num>{_num(line['weighted_points'], 2)}</td><td>{status}"
+                f"{escape(' ' + line['null_reason']) if line['null_reason'] else ''}</td></tr>"
+            )
+        explanations = "".join(
+            self.explanation(card["employee_id"], line["indicator_code"],
+                             f"{line['indicator_code']}: how this line is made")
+            for line in lines
+        )  # fmt: skip
+        radar_axes = [(line["indicator_code"], line["indicator_score"]) for line in lines]
+        radar = (
+            radar_chart(radar_axes, f"{card['employee_id']} indicator scores {card['role_code']}")
+            if len(radar_axes) >= 3
+            else bar_chart([(c, s or 0, "kpi") for c, s in radar_axes], "indicator scores")
+        )
+        pip = " · PIP candidate" if card["is_pip_candidate"] else ""
+        return (
+            f"<h3>{escape(card['role_code'])} · team "
+            f'<a href="#{team_anchor(card)}">{escape(card["team_id"])}</a> · '
+            f"{_pct(card['role_day_share'])} of the quarter</h3>"
+            f"<p>overall <b>{_num(card['overall_score'])}</b> "
+            f"(KPI {_num(card['kpi_score'])}, 360 {_num(card['score_360'])}) · band "
+            f"<b>{escape(card['band_code'] or '-')}</b> · {self.light(card['traffic_light'])} · "
+            f"rank {card['rank_in_role'] or '-'} in role, {card['rank_in_team'] or '-'} in team"
+            f" · data completeness {_pct(card['data_completeness'])}{pip}</p>"
+            f"<div class=charts><table><tr><th>indicator</th><th>weight</th><th>actual</th>"
+            f"<th>target</th><th>attainment</th><th>score</th><th>points</th><th>status</th>"
+            f"</tr>{''.join(rows)}</table>{radar}</div>{explanations}"
+        )
+
+    def explanation(self, employee_id: str, indicator: str, title: str) -> str:
+        found = self.explanations.get(employee_id, indicator)
+        warning = f"<p class=note>{escape(found.warning)}</p>" if found.warning else ""
+        return (
+            f'<div class="explain" id="{anchor("x", employee_id, indicator)}">'
+            f"<b>{escape(title)}</b>{warning}<pre>{escape(chr(10).join(found.text))}</pre></div>"
+        )
+
+    def review_360(self, groups: list[dict[str, Any]]) -> str:
+        if not groups:
+            return "<h3>360 by rater group</h3><p class=muted>no 360 reviews this quarter</p>"
+        chart = bar_chart(
+            [(g["rater_group"], g["scaled_score_0_100"] or 0, "kpi")
+             for g in groups if not g["is_suppressed"]],
+            "360 by rater group (0-100)",
+        )  # fmt: skip
+        rows = "".join(
+            f"<tr><td>{escape(g['rater_group'])}</td><td class=num>{g['rater_count']}</td>"
+            + (
+                f"<td colspan=2 class=muted>suppressed: fewer than {g['min_raters']} raters</td>"
+                if g["is_suppressed"]
+                else f"<td class=num>{_num(g['mean_score'], 2)}</td>"
+                f"<td class=num>{_num(g['scaled_score_0_100'])}</td>"
+            )
+            + f"<td class=num>{_pct(g['effective_weight'])}</td></tr>"
+            for g in groups
+        )
+        return (
+            f"<h3>360 by rater group</h3><div class=charts><table><tr><th>group</th>"
+            f"<th>raters</th><th>mean (1-5)</th><th>0-100</th><th>weight</th></tr>{rows}"
+            f"</table>{chart}</div>"
+        )
+
+    def integrity(self, employee_id: str) -> str:
+        if self.data.integrity_columns is None:
+            return ("<h3>Integrity flags</h3><p class=muted>no integrity flags: the integrity "
+                    "checks are not published in this serving database</p>")  # fmt: skip
+        flags = self.data.integrity_flags.get(employee_id, [])
+        if not flags:
+            return "<h3>Integrity flags</h3><p class=muted>no integrity flags</p>"
+        return f"<h3>Integrity flags</h3>{self.flag_table(flags)}"
+
+    def flag_table(self, flags: list[dict[str, Any]]) -> str:
+        columns = self.data.integrity_columns or []
+        head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(str(f[c]))}</td>" for c in columns) + "</tr>"
+            for f in flags
+        )
+        return f"<table><tr>{head}</tr>{rows}</table>"
