@@ -1,6 +1,7 @@
 -- Revenue in fct_indicator_values, plus the invoices no role assignment covers
--- (int_invoices_unattributed), equals recognised revenue (invoices and credit notes in
--- the reporting currency) in the finance data for every quarter, to the cent.
+-- (int_invoices_unattributed), plus the invoices of orders the integrity sentinel holds
+-- out of scoring, equals recognised revenue (invoices and credit notes in the reporting
+-- currency) in the finance data for every quarter, to the cent.
 -- Returns the quarters that do not reconcile.
 with
 
@@ -26,6 +27,25 @@ unattributed_revenue as (
 
 ),
 
+held_out_revenue as (
+
+    select
+        periods.fiscal_quarter_label,
+        sum(invoices.amount_rc) as revenue_rc
+    from {{ ref('int_invoices_converted') }} as invoices
+    inner join {{ ref('dim_periods') }} as periods
+        on periods.period_grain = 'quarter'
+        and invoices.invoice_date between periods.period_start_date and periods.period_end_date
+    where invoices.order_id in (
+            select order_id from {{ ref('int_integrity_held_out_orders') }}
+        )
+        and invoices.invoice_id not in (
+            select invoice_id from {{ ref('int_invoices_unattributed') }}
+        )
+    group by periods.fiscal_quarter_label
+
+),
+
 finance_revenue as (
 
     select
@@ -46,13 +66,17 @@ compared as (
             as fiscal_quarter_label,
         coalesce(finance_revenue.revenue_rc, 0) as finance_revenue_rc,
         coalesce(indicator_revenue.revenue_rc, 0)
-            + coalesce(unattributed_revenue.revenue_rc, 0) as indicator_revenue_rc
+            + coalesce(unattributed_revenue.revenue_rc, 0)
+            + coalesce(held_out_revenue.revenue_rc, 0) as indicator_revenue_rc
     from finance_revenue
     full outer join indicator_revenue
         on finance_revenue.fiscal_quarter_label = indicator_revenue.fiscal_quarter_label
     left join unattributed_revenue
         on coalesce(finance_revenue.fiscal_quarter_label, indicator_revenue.fiscal_quarter_label)
             = unattributed_revenue.fiscal_quarter_label
+    left join held_out_revenue
+        on coalesce(finance_revenue.fiscal_quarter_label, indicator_revenue.fiscal_quarter_label)
+            = held_out_revenue.fiscal_quarter_label
 
 )
 

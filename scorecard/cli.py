@@ -102,8 +102,39 @@ def _do_build(paths: Paths):
     return result
 
 
+def _do_check(paths: Paths, boundary: str | None = None):
+    """Run the expectation suites of one boundary ('raw', 'marts') or all; critical fails stop."""
+    from scorecard.quality import run_checks, suite_names
+
+    chosen = [s for s in suite_names() if boundary is None or s.startswith(boundary + ".")]
+    with progress_bar() as bar:
+        task = bar.add_task("expectations", total=len(chosen), item="")
+        run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s))
+    for outcome in run.warnings + run.blocking:
+        console.print(("[red]" if outcome.severity == "critical" else "[yellow]") + "failed:[/] "
+                      + outcome.describe(), highlight=False, markup=True)  # fmt: skip
+    console.print(
+        f"checked {len(run.outcomes)} expectations in {len(chosen)} suites in {run.seconds:.1f} s: "
+        f"{len(run.blocking)} critical failure(s), {len(run.warnings)} warning(s) "
+        f"(history: {paths.quality_db}, run {run.run_id})"
+    )
+    if run.blocking:
+        raise UserError(
+            f"{len(run.blocking)} critical expectation(s) failed, which blocks publishing and "
+            f"certification. First: {run.blocking[0].describe()}"
+        )
+    return run
+
+
 def _do_publish(paths: Paths):
     from scorecard.publish import publish
+    from scorecard.quality import blockers, suite_names
+
+    # BI only ever sees marts whose checks ran after they were built and passed.
+    found = blockers(paths, [s for s in suite_names() if s.startswith("marts.")])
+    if found:
+        raise UserError(f"not publishing: {found[0]}" + (
+            f" (and {len(found) - 1} more)" if len(found) > 1 else ""))  # fmt: skip
 
     with console.status("publishing the marts"):
         publication = publish(paths)
@@ -173,11 +204,53 @@ def build(home: HomeOption = None) -> None:
     with user_errors():
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "build")
+        with recorder.step("raw checks"):
+            _do_check(paths, "raw")
         with recorder.step("dbt build"):
             _do_build(paths)
+        with recorder.step("mart checks"):
+            _do_check(paths, "marts")
         with recorder.step("publish"):
             _do_publish(paths)
         recorder.succeed()
+
+
+@app.command()
+def check(
+    home: HomeOption = None,
+    boundary: Annotated[
+        str | None, typer.Option(help="Only the raw zone ('raw') or the marts ('marts').")
+    ] = None,
+) -> None:
+    """Run the Great Expectations suites; exit 1 when a critical expectation fails."""
+    with user_errors():
+        if boundary not in (None, "raw", "marts"):
+            raise UserError(f"--boundary must be raw or marts, got {boundary!r}")
+        paths = Paths.from_env(home)
+        recorder = RunRecorder(paths, "check")
+        with recorder.step("checks"):
+            _do_check(paths, boundary)
+        recorder.succeed()
+
+
+@app.command()
+def expectations(
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only check that they are current.")
+    ] = False,
+) -> None:
+    """Regenerate the raw-zone expectation suites (expectations/raw) from the data contract."""
+    from scorecard.quality import raw_suites
+
+    with user_errors():
+        if check_only:
+            stale = raw_suites.stale_files()
+            if stale:
+                raise UserError(f"{len(stale)} raw suite file(s) stale, e.g. {stale[0]}: "
+                                "run `scorecard expectations`")  # fmt: skip
+            typer.echo("expectations/raw is current")
+            return
+        typer.echo(f"wrote {len(raw_suites.write_suites())} suites to {raw_suites.RAW_DIR}")
 
 
 @app.command("publish")
@@ -202,8 +275,12 @@ def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 4
         with recorder.step("ingest") as step:
             report = _do_ingest(paths, paths.landing, None, None, 1)
             step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
+        with recorder.step("raw checks"):
+            _do_check(paths, "raw")
         with recorder.step("dbt build"):
             _do_build(paths)
+        with recorder.step("mart checks"):
+            _do_check(paths, "marts")
         with recorder.step("publish"):
             _do_publish(paths)
         with recorder.step("report"):

@@ -84,6 +84,18 @@ APPEALS_SQL = """
     where employee_id = ? and fiscal_quarter = ?
     order by raised_at
 """
+INTEGRITY_SQL = """
+    select case_id, review_status, reviewed_by, reviewed_at, review_reason, is_held_out,
+        count(distinct order_id) as orders,
+        sum(amount_rc) filter (where rule_rank = 1) as amount_rc,
+        string_agg(distinct rule_code, ', ' order by rule_code) as rules
+    from (
+        select *, row_number() over (partition by order_id order by rule_code) as rule_rank
+        from marts.fct_integrity_flags where employee_id = ? and fiscal_quarter = ?
+    ) as flags
+    group by all
+    order by case_id
+"""
 EVIDENCE_SQL = """
     select source_table, source_key, source_file, source_row_number, batch_id,
         numerator_contribution, denominator_contribution, observation_value, note
@@ -189,7 +201,7 @@ def explain_with(con: duckdb.DuckDBPyConnection, request: Request) -> dict[str, 
         "audience": request.audience,
         "scorecards": scorecards,
         "appeals": _records(con, APPEALS_SQL, [request.employee_id, request.quarter]),
-        "integrity_holdouts": "not available: the integrity sentinel has not landed yet",
+        "integrity_cases": _records(con, INTEGRITY_SQL, [request.employee_id, request.quarter]),
     }
     if request.audience == "hr":
         name = con.execute(
@@ -321,5 +333,15 @@ def render_text(result: dict[str, Any]) -> list[str]:
                    "ones change nothing)")  # fmt: skip
     else:
         out.append("no appeals recorded for this quarter")
-    out.append(f"integrity hold-outs: {result['integrity_holdouts']}")
+    for case in result["integrity_cases"]:
+        decided = (f" by {case['reviewed_by']} at {case['reviewed_at']}: {case['review_reason']}"
+                   if case["review_status"] != "pending" else " (no decision yet)")  # fmt: skip
+        effect = "held out of scoring" if case["is_held_out"] else "counted (released)"
+        out.append(
+            f"integrity case {case['case_id']} ({case['rules']}): {case['orders']} order(s), "
+            f"{_num(case['amount_rc'])} in the reporting currency, {effect}; "
+            f"{case['review_status']}{decided}"
+        )
+    if not result["integrity_cases"]:
+        out.append("no integrity flags on this employee's orders in this quarter")
     return out

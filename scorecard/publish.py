@@ -71,6 +71,7 @@ def publish(paths: Paths) -> Publication:
                     f"copy {target} to {literal(parquet_dir / (table + '.parquet'))} "
                     "(format parquet, compression zstd)"
                 )
+            _copy_quality_history(con, paths)
             con.execute(
                 f"create table {SERVED_SCHEMA}.publication as select "
                 f"{literal(publication_id)} as publication_id, "
@@ -87,6 +88,17 @@ def publish(paths: Paths) -> Publication:
     _swap_link(paths.parquet, parquet_dir)
     _prune(parquet_root, keep=KEPT_PARQUET_VERSIONS, current=parquet_dir)
     return Publication(publication_id, published_at, tables, paths.serving_db, paths.parquet)
+
+
+def _copy_quality_history(con: duckdb.DuckDBPyConnection, paths: Paths) -> None:
+    """Data-quality history for BI (schema `quality`): runs and outcomes of every check."""
+    if not paths.quality_db.exists():
+        return
+    con.execute(f"attach {literal(paths.quality_db)} as dq (read_only)")
+    con.execute("create schema quality")
+    for table in ("dq_runs", "dq_results"):
+        con.execute(f"create table quality.{table} as select * from dq.main.{table}")
+    con.execute("detach dq")
 
 
 def _swap_link(link: Path, target: Path) -> None:

@@ -16,7 +16,7 @@ COMMANDS = [
     "generate", "ingest", "build", "publish", "demo", "status", "contract-docs", "replay",
     "explain", "bench", "bench ingest", "bench build", "bench queries", "report",
     "appeal", "appeal add", "appeal resolve", "publish-preliminary", "certify", "certifications",
-    "export", "verify-export",
+    "export", "verify-export", "check", "expectations",
 ]  # fmt: skip
 
 

@@ -117,3 +117,22 @@ def test_unknown_employee_or_indicator_is_a_one_line_error(home):
     employee, quarter = _scored_line(home, "win_rate")
     with pytest.raises(UserError, match="no indicator 'nope'"):
         explain(home, Request(employee, quarter, "nope"))
+
+
+def test_integrity_holdouts_are_explained_and_match_the_scorecard(home):
+    """The demo's planted burst is flagged, rejected and held out: explain shows the case."""
+    manifest = json.loads((home.landing / "_generator_manifest.json").read_text())
+    cheat = manifest["gamed"][0]
+    case_id = f"INT-{cheat['employee_id']}-{cheat['month']}"
+    ((quarter, orders, amount),) = _query(home, f"""
+        select fiscal_quarter, held_out_orders, held_out_amount_rc from marts.fct_scorecards
+        where employee_id = '{cheat['employee_id']}' and held_out_orders > 0
+    """)  # fmt: skip
+    # The planted orders share one IP and device; the spike rule adds the month's others.
+    assert orders >= cheat["orders"]
+    result = explain(home, Request(cheat["employee_id"], quarter, None, 20, "bi"))
+    (case,) = result["integrity_cases"]
+    assert (case["case_id"], case["review_status"], case["is_held_out"]) == (case_id, "rejected", True)
+    assert case["orders"] == orders and abs(case["amount_rc"] - amount) < 1e-6
+    text = "\n".join(render_text(result))
+    assert f"integrity case {case_id}" in text and "held out of scoring; rejected by" in text

@@ -194,6 +194,7 @@ def generate_company(
 
     sink.emit("hr.targets", plans.build_targets(rng("hr.targets"), tl, staff, sales))
     sink.emit("hr.appeals", plans.build_appeals(rng("hr.appeals"), tl, staff))
+    sink.emit("hr.integrity_reviews", plans.build_integrity_reviews(tl, summary.gamed))
 
     missing = set(sink.contract) - set(summary.rows)
     if missing:

@@ -162,3 +162,28 @@ def _evidence(rng: np.random.Generator, n: int) -> pa.Array:
     kind = words(("DOC-", "TICKET-"), rng.integers(0, 2, n))
     ref = concat(kind, number_text(rng.integers(1000, 99999, n), 5))
     return with_nulls(ref, rng.random(n) < 0.25)
+
+
+def build_integrity_reviews(tl: Timeline, gamed: list[dict[str, object]]) -> Columns:
+    """Compliance rejects the first planted burst ten days after its month; later bursts
+    are left pending, so the demo shows both a decided and an open integrity case."""
+    decided = gamed[:1]
+    review_day = [
+        (np.datetime64(f"{g['month']}-01") + np.timedelta64(40, "D")).astype("datetime64[D]")
+        for g in decided
+    ]
+    reviewed = np.array(
+        [min(int(d.astype(np.int64)) * DAY + 10 * 3600, tl.end_ts - DAY) for d in review_day],
+        dtype=np.int64,
+    )
+    n = len(decided)
+    return {
+        "review_id": seq_ids("IR-", n, 5),
+        "case_id": pa.array([f"INT-{g['employee_id']}-{g['month']}" for g in decided], pa.string()),
+        "decision": pa.array(["reject"] * n, pa.string()),
+        "reason": pa.array(
+            ["orders entered in bulk late in the evening from one machine; customers did not "
+             "confirm them"] * n, pa.string()),  # fmt: skip
+        "reviewed_by": words(names.HR_DECIDERS, np.zeros(n, np.int64)),
+        "reviewed_at": stamps(reviewed),
+    }

@@ -33,7 +33,7 @@ indicator_definitions as (
 
 orders as (
 
-    select * from {{ ref('int_orders_converted') }}
+    select * from {{ ref('int_orders_scored') }}
 
 ),
 

@@ -27,13 +27,13 @@ employee_periods as (
 
 invoices as (
 
-    select * from {{ ref('int_invoices_converted') }}
+    select * from {{ ref('int_invoices_scored') }}
 
 ),
 
 orders as (
 
-    select * from {{ ref('int_orders_converted') }}
+    select * from {{ ref('int_orders_scored') }}
 
 ),
 

@@ -29,7 +29,7 @@ channel_partners as (
 
 orders as (
 
-    select * from {{ ref('int_orders_converted') }}
+    select * from {{ ref('int_orders_scored') }}
 
 ),
 

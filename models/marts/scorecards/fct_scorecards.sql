@@ -1,7 +1,8 @@
 {#- The baseline scorecards: one row per employee x role assignment x fiscal quarter,
     scored as docs/scorecards.md "Scoring a scorecard" (int_scorecards_scored, scenario
     'baseline') with the gates of fct_scorecard_gates summed up: gates_passed and the
-    comma-separated codes of the gates not passed (failed or missing data), '' when none. -#}
+    comma-separated codes of the gates not passed (failed or missing data), '' when none;
+    and the orders the integrity sentinel holds out of the scores (fct_integrity_flags). -#}
 with
 
 scorecards as (
@@ -29,6 +30,41 @@ gate_summary as (
         ) }} as gates_failed
     from scorecard_gates
     group by scorecard_id
+
+),
+
+held_out_orders as (
+
+    select distinct order_id, employee_id, order_date, fiscal_quarter, amount_rc, case_id,
+        review_status
+    from {{ ref('fct_integrity_flags') }}
+    where is_held_out
+
+),
+
+assignments as (
+
+    select assignment_id, valid_from_date, valid_to_date from {{ ref('dim_employees') }}
+
+),
+
+held_out_summary as (
+
+    select
+        scorecards.scorecard_id,
+        count(*) as held_out_orders,
+        sum(held_out_orders.amount_rc) as held_out_amount_rc,
+        count(distinct case when held_out_orders.review_status = 'pending'
+            then held_out_orders.case_id end) as pending_integrity_cases
+    from scorecards
+    inner join assignments on scorecards.assignment_id = assignments.assignment_id
+    inner join held_out_orders
+        on scorecards.employee_id = held_out_orders.employee_id
+        and scorecards.fiscal_quarter = held_out_orders.fiscal_quarter
+        and held_out_orders.order_date >= assignments.valid_from_date
+        and (assignments.valid_to_date is null
+            or held_out_orders.order_date <= assignments.valid_to_date)
+    group by scorecards.scorecard_id
 
 ),
 
@@ -66,11 +102,18 @@ final as (
         cast(coalesce(gate_summary.gates_failed, '') as {{ dbt.type_string() }}) as gates_failed,
         scorecards.lines_scored,
         scorecards.lines_missing,
+        cast(coalesce(held_out_summary.held_out_orders, 0) as integer) as held_out_orders,
+        cast(coalesce(held_out_summary.held_out_amount_rc, 0) as {{ dbt.type_float() }})
+            as held_out_amount_rc,
+        cast(coalesce(held_out_summary.pending_integrity_cases, 0) as integer)
+            as pending_integrity_cases,
         scorecards.templates_hash,
         scorecards.definitions_hash
     from scorecards
     left join gate_summary
         on scorecards.scorecard_id = gate_summary.scorecard_id
+    left join held_out_summary
+        on scorecards.scorecard_id = held_out_summary.scorecard_id
 
 )
 

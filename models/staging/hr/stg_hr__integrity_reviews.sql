@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('hr', 'integrity_reviews') }}
+
+),
+
+renamed as (
+
+    select
+        cast(review_id as {{ dbt.type_string() }}) as review_id,
+        {{ clean_code('case_id', 'upper') }} as case_id,
+        {{ clean_code('decision') }} as decision,
+        {{ clean_text('reason') }} as reason,
+        {{ clean_text('reviewed_by') }} as reviewed_by,
+        cast(reviewed_at as {{ dbt.type_timestamp() }}) as reviewed_at,
+
+        -- lineage: every row traces back to its landing file and row
+        cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
+        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+
+),
+
+final as (
+
+    {{ latest_by_key('renamed', ['review_id']) }}
+
+)
+
+select * from final
