@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource
 from orchestration import jobs
 from orchestration.checks import expectation_checks
 from orchestration.ingestion import landing_ingestion
-from orchestration.quarterly import certification_preparation
+from orchestration.quarterly import certification_preparation, scorecard_report
 from orchestration.resources import ScorecardHome
 from orchestration.sensors import landing_files
 from orchestration.serving import serving_database
@@ -27,7 +27,13 @@ def build_definitions(paths: Paths, manifest_root: Path | None = None) -> dg.Def
     models = warehouse_models(project)
     marts = [key for key in models.keys if key.path[0] == "marts"]
     return dg.Definitions(
-        assets=[landing_ingestion(), models, serving_database(marts), certification_preparation],
+        assets=[
+            landing_ingestion(),
+            models,
+            serving_database(marts),
+            scorecard_report,
+            certification_preparation,
+        ],
         asset_checks=expectation_checks(key.path[-1] for key in marts),
         jobs=[jobs.refresh_warehouse, jobs.prepare_quarter],
         schedules=[jobs.daily_refresh, jobs.quarter_close],

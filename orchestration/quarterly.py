@@ -1,4 +1,4 @@
-"""Per-quarter assets, partitioned by closed fiscal quarter: the report and the
+"""Per-quarter assets, partitioned by closed fiscal quarter: the HTML report and the
 preparation of certification. Backfilling a range of quarters re-runs them per quarter.
 
 Preparation publishes the quarter's results as preliminary (out for review, appeals may
@@ -15,11 +15,43 @@ from scorecard.errors import UserError
 
 PREPARED_BY = "dagster (quarter_close)"
 CERTIFICATION_KEY = dg.AssetKey(["quarterly", "certification_preparation"])
+REPORT_KEY = dg.AssetKey(["quarterly", "scorecard_report"])
 
 
 def _user_failure(exc: UserError) -> dg.Failure:
     """A quarter without scorecards, not yet ended, etc.: retrying cannot help."""
     return dg.Failure(description=str(exc), allow_retries=False)
+
+
+@dg.asset(
+    key=REPORT_KEY,
+    deps=[SERVING_KEY],
+    partitions_def=FISCAL_QUARTERS,
+    group_name=QUARTERLY_GROUP,
+    kinds={"html"},
+)
+def scorecard_report(context: dg.AssetExecutionContext, scorecard: ScorecardHome):
+    """The quarter's scorecards as one offline HTML page (`scorecard report`, BI audience:
+    ids, no personal names; the HR version is made on request, not left on disk)."""
+    from scorecard.report import write_report
+
+    quarter = quarter_label(context.partition_key)
+    try:
+        result = write_report(scorecard.paths, quarter)
+    except UserError as exc:
+        raise _user_failure(exc) from exc
+    if result.explanations_unavailable:
+        context.log.warning(f"report without explanations: {result.explanations_unavailable}")
+    return dg.MaterializeResult(
+        metadata={
+            "quarter": quarter,
+            "path": dg.MetadataValue.path(str(result.path)),
+            "employees": result.employees,
+            "scorecards": result.scorecards,
+            "explained_lines": result.explanations,
+            "size_bytes": result.size_bytes,
+        }
+    )
 
 
 @dg.asset(

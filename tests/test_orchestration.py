@@ -253,6 +253,7 @@ def test_whole_graph_materialises_on_generated_data(tmp_path, manifest_root):
     prepare = _run(defs, "prepare_quarter", partition_key="2026-07-01")
     assert prepare.success
     assert _materialized(prepare) == quarterly
+    assert (paths.reports / "scorecard-2026-Q3.html").stat().st_size > 0
     assert quarter_state(paths, "2026-Q3")["state"] == "preliminary"  # never certified
 
 
