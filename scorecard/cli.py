@@ -253,14 +253,56 @@ def expectations(
         typer.echo(f"wrote {len(raw_suites.write_suites())} suites to {raw_suites.RAW_DIR}")
 
 
+def _do_publish_postgres(paths: Paths, connection):
+    from scorecard.publish_postgres import publish_postgres
+
+    with console.status(f"publishing the marts to PostgreSQL {connection!r}"):
+        publication = publish_postgres(paths, connection)
+    certified = "with" if publication.certified_included else "without (no certification store)"
+    console.print(
+        f"published {len(publication.marts)} tables to schema marts and "
+        f"{len(publication.hr)} to schema hr {certified} certified results, database "
+        f"{publication.database}; roles scorecard_bi (marts) and scorecard_hr (marts, hr)"
+    )
+    return publication
+
+
+def _pg_option(variable: str, help_text: str):
+    return typer.Option(envvar=variable, show_default=False, help=help_text)
+
+
 @app.command("publish")
-def publish_command(home: HomeOption = None) -> None:
-    """Publish the built marts again: serving DuckDB swapped in atomically, plus Parquet."""
+def publish_command(
+    home: HomeOption = None,
+    target: Annotated[
+        str, typer.Option(help="duckdb: serving file + Parquet; postgres: a PostgreSQL database.")
+    ] = "duckdb",
+    host: Annotated[str | None, _pg_option("SCORECARD_PG_HOST", "PostgreSQL host.")] = None,
+    port: Annotated[int | None, _pg_option("SCORECARD_PG_PORT", "PostgreSQL port.")] = None,
+    user: Annotated[str | None, _pg_option("SCORECARD_PG_USER", "PostgreSQL user.")] = None,
+    database: Annotated[
+        str | None, _pg_option("SCORECARD_PG_DATABASE", "PostgreSQL database (scorecard).")
+    ] = None,
+) -> None:
+    """Publish the built marts again: serving DuckDB swapped in atomically, plus Parquet.
+
+    With --target postgres, copy the last DuckDB publication and the HR tables into a
+    PostgreSQL database (schemas marts and hr swapped in atomically; roles scorecard_bi
+    and scorecard_hr). The password comes from SCORECARD_PG_PASSWORD or PGPASSWORD only.
+    """
     with user_errors():
+        if target not in ("duckdb", "postgres"):
+            raise UserError(f"--target must be duckdb or postgres, got {target!r}")
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "publish")
-        with recorder.step("publish"):
-            _do_publish(paths)
+        with recorder.step(f"publish ({target})"):
+            if target == "postgres":
+                from scorecard.pg import PgConnection
+
+                connection = PgConnection.from_environment(host, port, user, database)
+                _do_publish_postgres(paths, connection)
+            else:
+                _do_publish(paths)
         recorder.succeed()
 
 

@@ -24,50 +24,14 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from scorecard.errors import UserError
+from scorecard.pg import PgConnection
 
 INSTALL_HINT = "install PostgreSQL (Debian: apt-get install -y postgresql)"
 SERVER_USER = "postgres"  # OS user that runs the server when we are root
 SUPERUSER = "scorecard_admin"  # database superuser of the throwaway cluster
-
-
-@dataclass(frozen=True)
-class PgConnection:
-    """How to reach a PostgreSQL database (password kept out of repr)."""
-
-    host: str
-    port: int
-    user: str
-    dbname: str
-    password: str = ""
-
-    def __repr__(self) -> str:
-        return f"PgConnection({self.user}@{self.host}:{self.port}/{self.dbname})"
-
-    def connect_kwargs(self) -> dict[str, object]:
-        """Keyword arguments for psycopg2.connect."""
-        kwargs: dict[str, object] = {
-            "host": self.host, "port": self.port, "user": self.user, "dbname": self.dbname,
-        }  # fmt: skip
-        if self.password:
-            kwargs["password"] = self.password
-        return kwargs
-
-    def as_user(self, user: str, password: str = "") -> PgConnection:
-        return PgConnection(self.host, self.port, user, self.dbname, password)
-
-    def environment(self) -> dict[str, str]:
-        """The SCORECARD_PG_* variables the dbt profile and `publish --target postgres` read."""
-        return {
-            "SCORECARD_PG_HOST": self.host,
-            "SCORECARD_PG_PORT": str(self.port),
-            "SCORECARD_PG_USER": self.user,
-            "SCORECARD_PG_PASSWORD": self.password,
-            "SCORECARD_PG_DATABASE": self.dbname,
-        }
 
 
 def find_binaries() -> Path | None:

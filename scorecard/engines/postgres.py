@@ -10,8 +10,6 @@ change of columns reloads the table. Each table changes in its own transaction.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -22,34 +20,15 @@ import duckdb
 from scorecard.build import BuildResult, build_warehouse
 from scorecard.contract import Table, load_contract
 from scorecard.errors import UserError
-from scorecard.ingest.zone import SCHEMA_BATCH
+from scorecard.ingest.zone import SCHEMA_BATCH, RawZone
 from scorecard.paths import Paths
-from scorecard.pgserver import PgConnection, temporary_server
+from scorecard.pg import PgConnection, copy_from_duckdb, create_database, query_columns
+from scorecard.pgserver import temporary_server
 from scorecard.sql import ident, literal
 
 RAW_SCHEMA = "raw"  # the `schema:` of every source in models/staging/*/_*__sources.yml
 MART_SCHEMA = "marts"
 WAREHOUSE_DATABASE = "scorecard"
-
-# Raw Parquet column types (as DuckDB names them) and their PostgreSQL equivalents.
-_SIMPLE_TYPES = {
-    "VARCHAR": "text",
-    "BOOLEAN": "boolean",
-    "INTEGER": "integer",
-    "BIGINT": "bigint",
-    "DOUBLE": "double precision",
-    "DATE": "date",
-    # As format_type() spells it, so an unchanged table is recognised as such.
-    "TIMESTAMP": "timestamp without time zone",
-}
-
-
-def postgres_type(duckdb_type: str, where: str) -> str:
-    if duckdb_type in _SIMPLE_TYPES:
-        return _SIMPLE_TYPES[duckdb_type]
-    if duckdb_type.startswith("DECIMAL("):
-        return "numeric" + duckdb_type.removeprefix("DECIMAL")
-    raise UserError(f"{where}: raw column type {duckdb_type} has no PostgreSQL mapping")
 
 
 @dataclass
@@ -72,19 +51,18 @@ def _batch_files(raw_dir: Path, table: Table) -> dict[str, Path]:
     }
 
 
-def _raw_columns(raw_dir: Path, table: Table) -> list[tuple[str, str]]:
+def _raw_columns(duck: duckdb.DuckDBPyConnection, raw_dir: Path, table: Table):
     """Columns and PostgreSQL types of the raw table, as its Parquet files declare them."""
     pattern = raw_dir / table.source / table.name / "*" / "*.parquet"
     try:
-        described = duckdb.sql(f"describe select * from read_parquet({literal(pattern)})")
-        rows = described.fetchall()
+        return query_columns(
+            duck, f"select * from read_parquet({literal(pattern)})", table.qualified_name
+        )
     except duckdb.Error as exc:
         raise UserError(
             f"raw table {table.qualified_name} is unreadable at {pattern}: {exc}; "
             "run `scorecard ingest` first"
         ) from exc
-    where = table.qualified_name
-    return [(name, postgres_type(kind, f"{where}.{name}")) for name, kind, *_ in rows]
 
 
 def _existing_columns(cursor, table: str) -> list[tuple[str, str]]:
@@ -98,27 +76,25 @@ def _existing_columns(cursor, table: str) -> list[tuple[str, str]]:
 
 def load_raw(connection: PgConnection, raw_dir: Path, tmp_dir: Path | None = None) -> RawLoad:
     """Bring the `raw` schema up to date with the raw zone on disk."""
-    import psycopg2
-
     tables = load_contract()
     names = [t.name for t in tables.values()]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:
         raise UserError(f"raw tables share a name across sources, one `raw` schema: {clashes}")
     report = RawLoad()
-    with closing(psycopg2.connect(**connection.connect_kwargs())) as con, con.cursor() as cursor:
+    with closing(connection.connect()) as con, con.cursor() as cursor, duckdb.connect() as duck:
         cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
         con.commit()
         for table in tables.values():
-            _load_table(con, cursor, raw_dir, table, tmp_dir, report)
+            _load_table(duck, cursor, raw_dir, table, tmp_dir, report)
             con.commit()
     return report
 
 
-def _load_table(con, cursor, raw_dir: Path, table: Table, tmp_dir: Path | None,
+def _load_table(duck, cursor, raw_dir: Path, table: Table, tmp_dir: Path | None,
                 report: RawLoad) -> None:  # fmt: skip
     target = f"{RAW_SCHEMA}.{ident(table.name)}"
-    columns = _raw_columns(raw_dir, table)
+    columns = _raw_columns(duck, raw_dir, table)
     files = _batch_files(raw_dir, table)
     if _existing_columns(cursor, table.name) == columns:
         cursor.execute(f"select distinct _batch_id from {target}")
@@ -139,46 +115,15 @@ def _load_table(con, cursor, raw_dir: Path, table: Table, tmp_dir: Path | None,
     if not new:
         return
     report.batches_loaded[table.qualified_name] = len(new)
-    report.rows_loaded[table.qualified_name] = _copy_files(cursor, target, columns, new, tmp_dir)
-
-
-def _copy_files(cursor, target: str, columns: list[tuple[str, str]], files: list[Path],
-                tmp_dir: Path | None) -> int:  # fmt: skip
-    """COPY Parquet files into a table through a CSV file DuckDB writes.
-
-    DuckDB quotes empty strings and leaves NULLs unquoted, which is exactly how
-    PostgreSQL's CSV format tells them apart; doubles are written shortest-exact.
-    """
-    names = ", ".join(ident(name) for name, _ in columns)
-    file_list = "[" + ", ".join(literal(f) for f in files) + "]"
-    if tmp_dir is not None:
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-    handle, csv_name = tempfile.mkstemp(suffix=".csv", dir=tmp_dir)
-    os.close(handle)
-    try:
-        duckdb.sql(
-            f"copy (select {names} from read_parquet({file_list}, union_by_name = true)) "
-            f"to {literal(csv_name)} (format csv, header false)"
-        )
-        with open(csv_name, encoding="utf-8") as stream:
-            cursor.copy_expert(f"copy {target} ({names}) from stdin with (format csv)", stream)
-        return cursor.rowcount
-    finally:
-        os.unlink(csv_name)
-
-
-def create_database(server: PgConnection, name: str) -> PgConnection:
-    """A new empty database on the server (for a throwaway server or a test)."""
-    import psycopg2
-
-    con = psycopg2.connect(**server.connect_kwargs())
-    try:
-        con.autocommit = True
-        with con.cursor() as cursor:
-            cursor.execute(f"create database {ident(name)}")
-    finally:
-        con.close()
-    return PgConnection(server.host, server.port, server.user, name, server.password)
+    names = [name for name, _ in columns]
+    file_list = "[" + ", ".join(literal(f) for f in new) + "]"
+    query = (
+        f"select {', '.join(ident(n) for n in names)} "
+        f"from read_parquet({file_list}, union_by_name = true)"
+    )
+    report.rows_loaded[table.qualified_name] = copy_from_duckdb(
+        duck, query, cursor, target, names, tmp_dir
+    )
 
 
 def dbt_environment(paths: Paths, connection: PgConnection) -> dict[str, str]:
@@ -200,6 +145,9 @@ class PostgresEngine:
     name: str = "postgres"
 
     def build(self, on_node: Callable[[str], None] | None = None) -> BuildResult:
+        # As `scorecard build` does: a batch an interrupted ingest left uncommitted
+        # must not reach the warehouse.
+        RawZone(self.paths).recover()
         load_raw(self.connection, self.paths.raw, self.paths.tmp)
         return build_warehouse(
             self.paths, on_node=on_node, environment=dbt_environment(self.paths, self.connection)
@@ -217,10 +165,7 @@ class PostgresEngine:
         return self._query(f"select * from {MART_SCHEMA}.{ident(mart)}")
 
     def _query(self, sql: str, parameters: tuple = ()) -> tuple[list[str], list[tuple]]:
-        import psycopg2
-
-        con = psycopg2.connect(**self.connection.connect_kwargs())
-        with closing(con), con.cursor() as cur:
+        with closing(self.connection.connect()) as con, con.cursor() as cur:
             cur.execute(sql, parameters)
             return [d.name for d in cur.description], cur.fetchall()
 
