@@ -10,6 +10,9 @@ import pytest
 
 from scorecard.paths import Paths
 
+# pg_server / pg_database: a real PostgreSQL server (skipped locally without it, never in CI).
+pytest_plugins = ["tests.pg_support"]
+
 TODAY = dt.date(2026, 11, 22)
 
 
