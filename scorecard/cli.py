@@ -264,6 +264,8 @@ def _do_publish_postgres(paths: Paths, connection):
         f"{len(publication.hr)} to schema hr {certified} certified results, database "
         f"{publication.database}; roles scorecard_bi (marts) and scorecard_hr (marts, hr)"
     )
+    if publication.schemas_left:
+        console.print(f"still read, dropped next time: {', '.join(publication.schemas_left)}")
     return publication
 
 

@@ -85,12 +85,16 @@ def _hand_to_server_user(directory: Path) -> None:
 
 
 @contextmanager
-def temporary_server(start_attempts: int = 3) -> Iterator[PgConnection]:
-    """Start a private PostgreSQL server; yield a superuser connection; remove it after."""
+def temporary_server(parent: Path | None = None, start_attempts: int = 3) -> Iterator[PgConnection]:
+    """Start a private PostgreSQL server; yield a superuser connection; remove it after.
+
+    Its folder is made in `parent` (default: the system's temporary directory), which
+    the postgres user must be able to enter when we are root.
+    """
     bin_dir = find_binaries()
     if bin_dir is None:
         raise UserError(f"no PostgreSQL server binaries (initdb, pg_ctl) found: {INSTALL_HINT}")
-    root = Path(tempfile.mkdtemp(prefix="scorecard-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="scorecard-pg-", dir=parent))
     data = root / "data"
     try:
         _hand_to_server_user(root)

@@ -12,9 +12,9 @@ Atomic for readers: the new tables are built in fresh schemas (`marts__next_<id>
 then one transaction renames the live schemas away and the new ones into place. A
 query sees the old or the new tables, never a mix nor a half-loaded table, and
 renaming a schema takes no lock on its tables, so readers are not blocked. The old
-schemas are dropped afterwards, in their own transaction (that waits for queries
-still reading them, and a crash before it leaves only a stale schema, removed by the
-next publication).
+schemas are dropped afterwards, in their own transaction; one that a session still
+reads (say a BI tool idle in a transaction) is left for the next publication to drop
+instead of making this one wait, and so is whatever a killed publication left.
 
 Roles (group roles without login; give people login roles that are members):
 - scorecard_bi reads `marts`;
@@ -30,6 +30,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 
 import duckdb
+import psycopg2
+from psycopg2.errors import LockNotAvailable
 
 from scorecard.errors import UserError
 from scorecard.paths import Paths
@@ -44,6 +46,7 @@ EMPLOYEES_QUERY = (
     "select employee_id, full_name, hire_date, termination_date "
     "from warehouse.staging.stg_hr__employees order by employee_id"
 )
+DROP_LOCK_TIMEOUT = "3s"
 CERTIFIED_TABLE_PATTERN = ("certifications", "certification_diffs", "certified_%")
 
 
@@ -54,6 +57,7 @@ class PgPublication:
     marts: dict[str, int] = field(default_factory=dict)  # table -> rows
     hr: dict[str, int] = field(default_factory=dict)
     certified_included: bool = False
+    schemas_left: list[str] = field(default_factory=list)  # old schemas still being read
 
 
 def _duckdb_tables(duck: duckdb.DuckDBPyConnection, catalog: str, schema: str,
@@ -98,21 +102,38 @@ def _grant(cursor, schema: str, role: str) -> None:
     cursor.execute(f"grant select on all tables in schema {ident(schema)} to {ident(role)}")
 
 
-def _drop_stale_schemas(con, cursor) -> None:
-    """Schemas a killed publication left behind (new ones never swapped in, old ones
-    never dropped)."""
+def _drop_schemas(con, cursor, schemas: list[str]) -> list[str]:
+    """Drop schemas that nobody should read any more; returns those left for later.
+
+    A session still reading an old table (a BI tool idle in a transaction) holds a lock
+    that DROP waits for: after DROP_LOCK_TIMEOUT the schema is left for the next
+    publication to drop, rather than the publication waiting on that session.
+    """
+    left = []
+    for schema in schemas:
+        cursor.execute(f"set local lock_timeout = '{DROP_LOCK_TIMEOUT}'")
+        try:
+            cursor.execute(f"drop schema if exists {ident(schema)} cascade")
+            con.commit()
+        except LockNotAvailable:
+            con.rollback()
+            left.append(schema)
+    return left
+
+
+def _stale_schemas(cursor) -> list[str]:
+    """Schemas an earlier publication left: staged but never swapped in (killed), or
+    retired but still read when it tried to drop them."""
     cursor.execute(
-        "select nspname from pg_namespace where nspname like %s or nspname like %s",
+        "select nspname from pg_namespace where nspname like %s or nspname like %s "
+        "order by nspname",
         (f"{MARTS_SCHEMA}\\_\\_%", f"{HR_SCHEMA}\\_\\_%"),
     )
-    for (schema,) in cursor.fetchall():
-        cursor.execute(f"drop schema {ident(schema)} cascade")
-    con.commit()
+    return [row[0] for row in cursor.fetchall()]
 
 
 def publish_postgres(paths: Paths, connection: PgConnection) -> PgPublication:
     """Copy the served marts and the HR tables into PostgreSQL and swap them in."""
-    import psycopg2
 
     try:
         return _publish(paths, connection)
@@ -141,7 +162,7 @@ def _publish(paths: Paths, connection: PgConnection) -> PgPublication:
     with closing(connection.connect()) as con, con.cursor() as cursor, duckdb.connect() as duck:
         # One publication at a time per database (held until this connection closes).
         cursor.execute("select pg_advisory_lock(hashtext(%s))", ("scorecard publish",))
-        _drop_stale_schemas(con, cursor)
+        _drop_schemas(con, cursor, _stale_schemas(cursor))
         ensure_roles(cursor)
         con.commit()
         duck.execute(f"attach {literal(paths.serving_db)} as serving (read_only)")
@@ -172,9 +193,7 @@ def _publish(paths: Paths, connection: PgConnection) -> PgPublication:
                 cursor.execute(f"alter schema {ident(schema)} rename to {ident(retired[schema])}")
             cursor.execute(f"alter schema {ident(new)} rename to {ident(schema)}")
         con.commit()
-        for old in retired.values():
-            cursor.execute(f"drop schema if exists {ident(old)} cascade")
-        con.commit()
+        result.schemas_left = _drop_schemas(con, cursor, list(retired.values()))
     return result
 
 
