@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 import threading
@@ -16,6 +17,8 @@ import pytest
 from psycopg2 import errors
 
 from scorecard import pgserver
+from scorecard.bench_queries import BI_DOC
+from scorecard.engines.compare import compare_rows
 from scorecard.engines.postgres import load_raw
 from scorecard.errors import UserError
 from scorecard.ingest import ingest
@@ -199,6 +202,20 @@ def test_bi_reads_marts_only_and_hr_also_reads_names_and_certified_results(
 
     with pytest.raises(errors.InsufficientPrivilege, match="permission denied for schema marts"):
         _rows(stranger, "select count(*) from marts.fct_scorecards")
+
+    # The dashboard queries of docs/bi.md give the BI role on PostgreSQL what they give
+    # on the serving DuckDB file.
+    queries = re.findall(r"```sql\n(.*?)```", BI_DOC.read_text(encoding="utf-8"), flags=re.S)
+    assert len(queries) >= 7
+    with duckdb.connect(str(published_home.serving_db), read_only=True) as con:
+        for query in queries:
+            on_duckdb = con.execute(query)
+            expected = ([d[0] for d in on_duckdb.description], on_duckdb.fetchall())
+            with closing(bi.connect()) as pg, pg.cursor() as cursor:
+                cursor.execute(query)
+                actual = ([d.name for d in cursor.description], cursor.fetchall())
+            comparison = compare_rows(query.strip().splitlines()[0], expected, actual)
+            assert comparison.equal, comparison.problems
 
 
 @pytest.mark.slow
