@@ -257,25 +257,26 @@ def test_whole_graph_materialises_on_generated_data(tmp_path, manifest_root):
     assert quarter_state(paths, "2026-Q3")["state"] == "preliminary"  # never certified
 
 
-def _add_raw_batch_with_bad_score(paths: Paths) -> None:
-    """A committed raw batch with CSAT 9 (scores are 1-5), as if validation had been bypassed."""
-    table = paths.raw / "survey" / "csat_responses"
-    source = next(p for p in table.glob("*/part.parquet") if p.parent.name != "0-schema")
-    batch_id = "20991231T000000000000-tampered-survey-csat_responses"
-    (table / batch_id).mkdir()
+def _add_raw_batch(paths: Paths, table: str, replace: str) -> None:
+    """A committed raw batch of one row changed by `replace`, as if validation had been bypassed."""
+    source_name, name = table.split(".")
+    folder = paths.raw / source_name / name
+    source = next(p for p in folder.glob("*/part.parquet") if p.parent.name != "0-schema")
+    batch_id = f"20991231T000000000000-tampered-{source_name}-{name}"
+    (folder / batch_id).mkdir()
     duckdb.execute(
-        f"copy (select * replace (9 as score, '{batch_id}' as _batch_id) "
-        f"from read_parquet('{source}') limit 1) to '{table / batch_id / 'part.parquet'}'"
+        f"copy (select * replace ({replace}, '{batch_id}' as _batch_id) "
+        f"from read_parquet('{source}') limit 1) to '{folder / batch_id / 'part.parquet'}'"
     )
-    log = json.loads(next(paths.ingest_log.glob("*survey-csat_responses.json")).read_text())
-    log.update(batch_id=batch_id, sha256="0" * 64, source_file="survey/tampered.csv")
+    log = json.loads(next(paths.ingest_log.glob(f"*{source_name}-{name}.json")).read_text())
+    log.update(batch_id=batch_id, sha256="0" * 64, source_file=f"{source_name}/tampered.csv")
     (paths.ingest_log / f"{batch_id}.json").write_text(json.dumps(log))
 
 
 @pytest.mark.slow
 def test_failing_raw_check_stops_dbt_and_publish(demo_home, tmp_path, manifest_root):
     paths = copy_home(demo_home, tmp_path / "home")
-    _add_raw_batch_with_bad_score(paths)
+    _add_raw_batch(paths, "survey.csat_responses", "9 as score")  # scores are 1-5
     served, publication = _file_digest(paths.serving_db), _publication_id(paths)
     warehouse = _file_digest(paths.warehouse_db)
 
@@ -310,6 +311,33 @@ def test_failing_mart_check_stops_publish(demo_home, tmp_path, manifest_root):
 
     assert not result.success
     assert _failed_checks(result)["marts__fct_scorecards"] == dg.AssetCheckSeverity.ERROR
+    assert SERVING_KEY not in _materialized(result)
+    assert _file_digest(paths.serving_db) == served
+    assert _publication_id(paths) == publication
+
+
+@pytest.mark.slow
+def test_failing_dbt_build_stops_publish_without_retrying(demo_home, tmp_path, manifest_root):
+    paths = copy_home(demo_home, tmp_path / "home")
+    # An assignment without employee: dim_employees' contract (employee_id not null) fails.
+    _add_raw_batch(paths, "hr.role_assignments",
+                   "'RA-TAMPERED' as assignment_id, cast(null as varchar) as employee_id")  # fmt: skip
+    served, publication = _file_digest(paths.serving_db), _publication_id(paths)
+    defs = _definitions(paths, manifest_root)
+    # dim_employees and the staging views it reads (recreated over this home's raw zone).
+    models = [["staging", "stg_hr__employees"], ["staging", "stg_hr__role_assignments"],
+              ["marts", "dim_employees"]]  # fmt: skip
+    job = dg.define_asset_job(
+        "build_and_publish",
+        selection=dg.AssetSelection.assets(*[dg.AssetKey(m) for m in models], SERVING_KEY),
+    )
+
+    result = _run(dg.Definitions.merge(defs, dg.Definitions(jobs=[job])), "build_and_publish")
+
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["warehouse_models"]  # once: no retry
+    assert "model.scorecard_warehouse.dim_employees" in failures[0].step_failure_data.error.message
     assert SERVING_KEY not in _materialized(result)
     assert _file_digest(paths.serving_db) == served
     assert _publication_id(paths) == publication
