@@ -69,6 +69,15 @@ class BuildBenchmark:
     nodes: int
     seconds_by_kind: dict[str, float]
     machine: str
+    raw_checks_seconds: float = 0.0  # Great Expectations, raw zone suites
+    mart_checks_seconds: float = 0.0  # Great Expectations, mart suites
+    expectations: int = 0
+
+    @property
+    def checks_share_of_build(self) -> float:
+        """Validation time as a share of the dbt build (goal: at most 20%)."""
+        checks = self.raw_checks_seconds + self.mart_checks_seconds
+        return checks / self.build_seconds if self.build_seconds else 0.0
 
     @property
     def ratio_to_scan_floor(self) -> float:
@@ -99,17 +108,22 @@ def scan_floor_seconds(paths: Paths) -> tuple[float, int]:
 
 
 def bench_build(scale: float, seed: int = 42) -> BuildBenchmark:
-    """Generate and ingest a company, then time `dbt build` against the scan floor."""
+    """Generate and ingest a company, then time `dbt build` against the scan floor, and the
+    expectation suites on either side of it against the build."""
     from scorecard.build import build_warehouse
+    from scorecard.quality import run_checks, suite_names
 
     with tempfile.TemporaryDirectory(prefix="scorecard-bench-") as tmp:
         paths = Paths.from_env(Path(tmp) / "home")
         generate_company(paths.landing, scale=scale, seed=seed)
         ingest(paths, paths.landing)
         floor, rows = scan_floor_seconds(paths)
+        raw = run_checks(paths, [s for s in suite_names() if s.startswith("raw.")])
         started = time.perf_counter()
         result = build_warehouse(paths)
         seconds = time.perf_counter() - started
+        marts = run_checks(paths, [s for s in suite_names() if not s.startswith("raw.")])
     return BuildBenchmark(
-        scale, rows, seconds, floor, result.nodes, result.seconds_by_kind, machine_description()
-    )
+        scale, rows, seconds, floor, result.nodes, result.seconds_by_kind, machine_description(),
+        raw.seconds, marts.seconds, len(raw.outcomes) + len(marts.outcomes),
+    )  # fmt: skip

@@ -20,7 +20,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-bench_app = typer.Typer(help="Benchmarks (results belong in docs/benchmarks.md).")
+bench_app = typer.Typer(
+    help="Benchmarks (results belong in docs/benchmarks.md). Without a subcommand: the whole "
+    "pipeline on one engine, stage by stage."
+)
 app.add_typer(bench_app, name="bench")
 
 from scorecard.certification import commands as certification_commands  # noqa: E402
@@ -351,6 +354,8 @@ def status(
         "serving_database": str(paths.serving_db),
         "parquet": str(paths.parquet),
         "last_report": str(reports[-1]) if reports else None,
+        "data_docs": str(paths.data_docs / "index.html") if paths.data_docs.exists() else None,
+        "quality_history": str(paths.quality_db),
         "raw_zone": str(paths.raw),
         "quarantine": str(paths.quarantine),
         "last_run": read_last_run(paths),
@@ -431,6 +436,69 @@ def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None
     )
     node_seconds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(result.seconds_by_kind.items()))
     typer.echo(f"time inside dbt nodes (2 threads, summed): {node_seconds}")
+    typer.echo(
+        f"expectations: {result.expectations} in {result.raw_checks_seconds:.1f} s (raw) + "
+        f"{result.mart_checks_seconds:.1f} s (marts) = {result.checks_share_of_build:.0%} of "
+        "the dbt build (goal: at most 20%)"
+    )
+
+
+EngineOption = Annotated[str, typer.Option(help="duckdb, postgres or spark.")]
+
+
+@bench_app.callback(invoke_without_command=True)
+def bench_pipeline_command(
+    ctx: typer.Context, scale: ScaleOption = 1.0, engine: EngineOption = "duckdb",
+    seed: SeedOption = 42,
+) -> None:  # fmt: skip
+    """Without a subcommand: the whole pipeline on one engine, per stage (wall time, rows/s,
+    peak memory) and the build against the scan floor."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from scorecard.bench_pipeline import bench_pipeline
+
+    with user_errors():
+        result = bench_pipeline(
+            scale, engine, seed, say=lambda stage: typer.echo(f"{stage}...", err=True)
+        )
+    typer.echo(f"scale {result.scale} on {result.engine} ({result.machine}, {dt.date.today()})")
+    for s in result.stages:
+        note = f"  ({s.note})" if s.note else ""
+        typer.echo(
+            f"  {s.stage:<9} {s.seconds:8.1f} s  {s.rows:>12,} rows  "
+            f"{s.rows_per_second:>11,.0f} rows/s  peak {s.peak_rss_mb:7,.0f} MB{note}"
+        )
+    typer.echo(f"  {'total':<9} {result.total_seconds:8.1f} s")
+    node_seconds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(result.seconds_by_kind.items()))
+    typer.echo(f"dbt: {result.nodes} nodes; inside nodes (summed over threads): {node_seconds}")
+    typer.echo(f"scan floor {result.scan_floor_seconds:.2f} s; build / scan floor = "
+               f"{result.build_ratio_to_scan_floor:,.0f}x")  # fmt: skip
+
+
+@bench_app.command("incremental")
+def bench_incremental_command(
+    scale: ScaleOption = 1.0,
+    seed: SeedOption = 42,
+    skip_unit_tests: Annotated[
+        bool, typer.Option(help="Build with --exclude test_type:unit (both builds).")
+    ] = False,
+) -> None:
+    """Refresh after one new day of data against a full build (goal: at most 10%)."""
+    from scorecard.bench_incremental import bench_incremental
+
+    extra = ["--exclude", "test_type:unit"] if skip_unit_tests else []
+    with user_errors():
+        r = bench_incremental(scale, seed, extra)
+    typer.echo(f"scale {r.scale} ({r.machine}, {dt.date.today()}): {r.increment_rows:,} rows "
+               f"dated {r.day} held back as a daily increment")  # fmt: skip
+    typer.echo(
+        f"  full build {r.full_build_seconds:.1f} s; increment ingest "
+        f"{r.increment_ingest_seconds:.1f} s; refresh {r.refresh_seconds:.1f} s ({r.nodes} "
+        f"nodes) = {r.refresh_share:.1%} of the full build (goal: at most 10%)"
+    )
+    for label, kinds in (("full", r.full_seconds_by_kind), ("refresh", r.refresh_seconds_by_kind)):
+        typer.echo(f"  inside nodes, {label}: "
+                   + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(kinds.items())))  # fmt: skip
 
 
 @app.command()

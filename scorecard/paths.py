@@ -56,6 +56,11 @@ class Paths:
         return self.home / "reports"
 
     @property
+    def data_docs(self) -> Path:
+        """Great Expectations Data Docs: the latest result of every expectation suite."""
+        return self.reports / "data_docs"
+
+    @property
     def state_file(self) -> Path:
         return self.home / "state" / "last_run.json"
 

@@ -16,7 +16,8 @@ def test_contract_covers_the_four_sources_and_every_domain_entity():
     tables = load_contract()
     assert {t.source for t in tables.values()} == {"hr", "crm", "finance", "survey"}
     expected = {
-        "hr.employees", "hr.role_assignments", "hr.targets", "hr.appeals", "crm.accounts",
+        "hr.employees", "hr.role_assignments", "hr.targets", "hr.appeals", "hr.integrity_reviews",
+        "crm.accounts",
         "crm.account_profile_changes", "crm.opportunities", "crm.orders", "crm.activities",
         "crm.inquiries", "crm.complaints", "crm.rfqs", "crm.channel_partners", "crm.contracts",
         "finance.invoices", "finance.payments", "finance.fx_rates", "finance.inventory_snapshots",

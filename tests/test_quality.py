@@ -89,6 +89,9 @@ def test_results_are_stored_as_history(tmp_path):
     assert runs == (2, 2 * len([o for o in first.outcomes if o.suite == "raw.hr__employees"]) + 2)
     assert len(stored) == len(first.outcomes)
     assert ("raw.load_health", "warning", True) in stored
+    # Data Docs: the latest result of each suite, rendered by GX.
+    index = (paths.data_docs / "index.html").read_text(encoding="utf-8")
+    assert "raw.hr__employees" in index and "raw.load_health" in index
 
 
 def test_a_batch_far_smaller_than_recent_ones_raises_a_volume_warning(tmp_path):

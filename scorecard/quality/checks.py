@@ -9,8 +9,10 @@ critical failures block publishing and certification; warnings are reported.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -158,35 +160,57 @@ def validate_suites(
     """The Great Expectations part, in this process: SQL pushed down to DuckDB."""
     import great_expectations as gx
 
-    from scorecard.quality.gx_duckdb import close, new_context
+    from scorecard.quality.gx_duckdb import close, open_project
 
-    context = new_context()
+    project = paths.home / "quality"
+    project.mkdir(parents=True, exist_ok=True)
     checks_db = paths.tmp / "quality" / f"checks-{run_id}.duckdb"
+    docs_scratch = paths.reports / f".data_docs-{run_id}"
     datasources = {}
     outcomes: list[Outcome] = []
-    try:
-        if any(s.startswith("raw.") for s in chosen):
-            build_checks_database(paths, checks_db)
-            datasources["raw"] = context.data_sources.add_sql(
-                "raw_zone", connection_string=f"duckdb:///{checks_db}"
-            )
-        if any(not s.startswith("raw.") for s in chosen):
-            datasources["warehouse"] = context.data_sources.add_sql(
-                "warehouse", connection_string=f"duckdb:///{paths.warehouse_db}",
-                kwargs={"connect_args": {"read_only": True}},
-            )  # fmt: skip
-        for name in chosen:
-            on_suite(name)
-            outcomes += _validate(gx, datasources, name, load_suite(name))
-    finally:
-        for source in datasources.values():
-            close(source)
-        checks_db.unlink(missing_ok=True)
-        checks_db.with_suffix(".duckdb.wal").unlink(missing_ok=True)
+    # One check at a time per home: the GX project's files and the docs are shared.
+    with open(project / "gx.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        context = open_project(project, docs_scratch)
+        try:
+            if any(s.startswith("raw.") for s in chosen):
+                build_checks_database(paths, checks_db)
+                datasources["raw"] = _datasource(context, "raw_zone", checks_db)
+            if any(not s.startswith("raw.") for s in chosen):
+                datasources["warehouse"] = _datasource(context, "warehouse", paths.warehouse_db)
+            for name in chosen:
+                on_suite(name)
+                outcomes += _validate(gx, context, datasources, name, load_suite(name))
+        finally:
+            for source in datasources.values():
+                close(source)
+            checks_db.unlink(missing_ok=True)
+            checks_db.with_suffix(".duckdb.wal").unlink(missing_ok=True)
+        context.build_data_docs()
+        _replace_dir(docs_scratch, paths.data_docs)
     return outcomes
 
 
-def _validate(gx, datasources: dict, name: str, suite_doc: dict) -> list[Outcome]:
+def _datasource(context, name: str, database: Path):
+    if name in context.data_sources.all():
+        context.data_sources.delete(name)  # last run's assets point at its own files
+    return context.data_sources.add_sql(
+        name, connection_string=f"duckdb:///{database}",
+        kwargs={"connect_args": {"read_only": True}},
+    )  # fmt: skip
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap a freshly rendered site in; a reader may see a missing site for a moment."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _validate(gx, context, datasources: dict, name: str, suite_doc: dict) -> list[Outcome]:
     table = suite_doc["meta"]["table"]
     if name == "raw.load_health":
         source, relation = datasources["raw"], "quality.raw_loads"
@@ -197,10 +221,23 @@ def _validate(gx, datasources: dict, name: str, suite_doc: dict) -> list[Outcome
     # A query asset, not a table asset: GX's column introspection ignores the schema of
     # a table asset on DuckDB and then fails every expectation.
     query = suite_doc["meta"].get("query") or f"select * from {relation}"
-    asset = source.add_query_asset(name, query=query)
-    batch = asset.add_batch_definition_whole_table("all").get_batch()
-    suite = gx.ExpectationSuite(name=name, expectations=suite_doc["expectations"])
-    result = batch.validate(
-        suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS}
+    batch_definition = source.add_query_asset(name, query=query).add_batch_definition_whole_table(
+        "all"
+    )
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=name, expectations=suite_doc["expectations"], meta=suite_doc["meta"]
+        )
+    )
+    # Data Docs show the latest result per suite; history is dq_results.
+    shutil.rmtree(
+        context.root_directory + "/uncommitted/validations/" + name.replace(".", "/"),
+        ignore_errors=True,
+    )
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    result = validation.run(
+        result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS}
     )
     return [_outcome(name, table, r) for r in result.results]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no network from checks
 
@@ -21,6 +22,8 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 from great_expectations.execution_engine import (  # noqa: E402
     sqlalchemy_execution_engine as _engine,
 )
+
+DOCS_SITE = "local_site"
 
 
 class _DuckDBDialect:
@@ -43,12 +46,35 @@ def _persist_duckdb_connections() -> None:
         )
 
 
-def new_context() -> gx.data_context.AbstractDataContext:
-    """An in-memory GX context: suites live in expectations/, results in dq_results."""
+def open_project(root: Path, docs_dir: Path) -> gx.data_context.AbstractDataContext:
+    """The GX project of one SCORECARD_HOME (`<home>/quality/gx`): an operational copy of
+    the suites (the reviewed ones live in expectations/), the latest validation result of
+    each suite, and a Data Docs site rendered to `docs_dir`."""
     _persist_duckdb_connections()
     # Row-level checks over views need no {batch}: GX's reminder would repeat per check.
     logging.getLogger("great_expectations.expectations.expectation").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message=".*should contain the \\{batch\\} parameter.*")
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if DOCS_SITE in context.list_data_docs_sites():
+        context.delete_data_docs_site(DOCS_SITE)
+    context.add_data_docs_site(
+        site_name=DOCS_SITE,
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
+
+
+def new_context() -> gx.data_context.AbstractDataContext:
+    """An in-memory GX context (for one-off validations and tests)."""
+    _persist_duckdb_connections()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context

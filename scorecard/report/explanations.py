@@ -36,6 +36,7 @@ SNAPSHOT = {
     "marts.fct_indicator_values": "period_grain = 'quarter' and period_key = ?",
     "marts.dim_indicators": None,
     "staging.stg_hr__appeals": "fiscal_quarter = ?",
+    "marts.fct_integrity_flags": "fiscal_quarter = ?",
 }
 HR_SNAPSHOT = {"staging.stg_hr__employees": None}  # names: only for the HR audience
 
