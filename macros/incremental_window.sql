@@ -25,3 +25,13 @@
 {% macro watermark(column) -%}
     coalesce((select max({{ column }}) from {{ this }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
 {%- endmacro %}
+
+{#- How the incremental facts are materialised. dbt-spark has no delete+insert, and its
+    merge needs a table format (Delta, Iceberg, Hudi) that a plain local Spark session
+    does not ship; insert_overwrite without partitions would replace the whole table with
+    just the new rows. So on Spark these facts are rebuilt as full tables: the same
+    rows, recomputed from the raw zone on every run (Spark is for data that outgrows one
+    machine, where a cluster with Delta would switch this to merge). -#}
+{% macro incremental_materialization() -%}
+    {{ return('table' if target.type == 'spark' else 'incremental') }}
+{%- endmacro %}

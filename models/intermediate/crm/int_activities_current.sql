@@ -1,7 +1,7 @@
 {#- The current version of every activity, materialised incrementally: activities are
     the largest CRM table and most runs only add a day of them. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='activity_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail'

@@ -1,7 +1,7 @@
 {#- Invoices and credit notes with amounts in the reporting currency at the rate of the
     invoice date: recognised revenue and cost of sales. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='invoice_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail'

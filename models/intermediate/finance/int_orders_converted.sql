@@ -1,7 +1,7 @@
 {#- Orders with amounts in the reporting currency at the rate of the order date.
     Revenue-bearing orders are confirmed or shipped; cancelled orders stay visible. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='order_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail'

@@ -4,7 +4,7 @@
     Incremental: a run reprocesses payments loaded since the last run, payments whose
     invoice was (re)loaded since, and payments in a currency whose rates changed. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='payment_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail'
