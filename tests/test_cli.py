@@ -14,7 +14,7 @@ from scorecard.cli import app
 runner = CliRunner()
 COMMANDS = [
     "generate", "ingest", "build", "publish", "demo", "status", "contract-docs", "replay",
-    "explain", "bench", "bench ingest", "bench build", "bench queries", "report",
+    "explain", "bench", "bench ingest", "bench build", "bench queries", "bench incremental", "report",
     "appeal", "appeal add", "appeal resolve", "publish-preliminary", "certify", "certifications",
     "export", "verify-export", "check", "expectations",
 ]  # fmt: skip

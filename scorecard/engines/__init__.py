@@ -22,6 +22,7 @@ from scorecard.paths import Paths
 ENGINES: dict[str, str] = {
     "duckdb": "scorecard.engines.duckdb:open_engine",
     "postgres": "scorecard.engines.postgres:open_engine",
+    "spark": "scorecard.engines.spark:open_engine",
 }
 
 Rows = tuple[list[str], list[tuple]]  # column names, rows
