@@ -28,7 +28,6 @@ from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
 
 DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "data-tests")
-LAYERS = ("staging", "intermediate", "marts")
 
 
 def project_fingerprint(project_dir: Path = PROJECT_ROOT) -> str:
@@ -88,7 +87,7 @@ def dbt_project(
 
 
 class LayerTranslator(DagsterDbtTranslator):
-    """Asset keys and groups by warehouse layer: raw / staging / intermediate / marts / seeds.
+    """Asset keys and groups by warehouse layer: raw / seeds / staging / intermediate / marts.
 
     Sources map to the raw tables the ingestion asset writes (raw/<source>/<table>), so
     the graph runs from landing files to marts without a gap.
@@ -107,8 +106,9 @@ class LayerTranslator(DagsterDbtTranslator):
             return "raw"
         if resource_type == "seed":
             return "seeds"
-        layer = dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else ""
-        return layer if layer in LAYERS else "other"
+        # The top folder under models/ is the layer (staging, intermediate, marts, semantic).
+        fqn = dbt_resource_props["fqn"]
+        return fqn[1] if len(fqn) > 2 else "models"
 
 
 def mart_key(model: str) -> dg.AssetKey:
