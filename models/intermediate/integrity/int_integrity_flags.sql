@@ -134,7 +134,7 @@ volume_spike_flags as (
             as {{ dbt.type_float() }}) as signal_threshold,
         {{ dbt.concat(["'orders in the month '",
             dbt.cast('month_rules.order_count', dbt.type_string()), "', median month before '",
-            dbt.cast('spike_baselines.baseline_orders', dbt.type_string())]) }} as signal_detail
+            portable_text('spike_baselines.baseline_orders')]) }} as signal_detail
     from orders
     inner join month_rules
         on orders.employee_id = month_rules.employee_id

@@ -24,7 +24,7 @@
     bonus eligible     role eligible and band_rank <= min_band_rank_for_award of the bonus
                        pool rule in force (var bonus_pool_rule_code).
 
-    Scores are stored at 6 decimals (dbt.type_numeric) so that float noise
+    Scores are stored at 6 decimals (macros/six_decimals.sql) so that float noise
     (0.7 x 90 + 0.3 x 90 = 89.99999999999999) never moves a score across a band line. -#}
 with
 
@@ -145,7 +145,9 @@ score_360_values as (
         employee_id,
         assignment_id,
         period_key as fiscal_quarter,
-        indicator_value as score_360
+        -- At 6 decimals like every score, so the blend rounds the same on every engine
+        -- (the mean behind it may differ in its last bit between engines).
+        {{ six_decimals("indicator_value") }} as score_360
     from indicator_values
     where period_grain = 'quarter'
         and indicator_code = 'score_360'
@@ -214,17 +216,12 @@ kpi_scored as (
             / cast(line_totals.days_in_period as {{ dbt.type_float() }}) as role_day_share,
         case
             when line_totals.scored_weight > 0
-                then cast(cast(
-                    line_totals.weighted_points / line_totals.scored_weight
-                    as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }})
+                then {{ six_decimals("line_totals.weighted_points / line_totals.scored_weight") }}
         end as kpi_score,
-        cast(cast(coalesce(line_totals.scored_weight, 0) as {{ dbt.type_numeric() }})
-            as {{ dbt.type_float() }}) as data_completeness,
+        {{ six_decimals("coalesce(line_totals.scored_weight, 0)") }} as data_completeness,
         case
             when line_totals.scored_weight > 0
-                then cast(cast(
-                    line_totals.computed_weighted_points / line_totals.scored_weight
-                    as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }})
+                then {{ six_decimals("line_totals.computed_weighted_points / line_totals.scored_weight") }}
         end as computed_kpi_score,
         score_360_values.score_360
     from line_totals
@@ -245,22 +242,18 @@ blended as (
         settings_versions.qualitative_share,
         settings_versions.role_value_coefficient,
         coalesce(settings_versions.is_role_bonus_eligible, false) as is_role_bonus_eligible,
-        cast(cast(
-            case
+        {{ six_decimals("case
                 when kpi_scored.kpi_score is null then null
                 when kpi_scored.score_360 is null then kpi_scored.kpi_score
                 else settings_versions.quantitative_share * kpi_scored.kpi_score
                     + settings_versions.qualitative_share * kpi_scored.score_360
-            end
-            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as blended_score,
-        cast(cast(
-            case
+            end") }} as blended_score,
+        {{ six_decimals("case
                 when kpi_scored.computed_kpi_score is null then null
                 when kpi_scored.score_360 is null then kpi_scored.computed_kpi_score
                 else settings_versions.quantitative_share * kpi_scored.computed_kpi_score
                     + settings_versions.qualitative_share * kpi_scored.score_360
-            end
-            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as computed_overall_score
+            end") }} as computed_overall_score
     from kpi_scored
     left join settings_versions
         on kpi_scored.role_code = settings_versions.role_code
@@ -281,12 +274,10 @@ overall_scored as (
             false
         ) as has_overall_adjustment,
         overall_adjustments.appeal_ids as overall_appeal_ids,
-        cast(cast(
-            case
+        {{ six_decimals("case
                 when blended.blended_score is null then null
                 else blended.blended_score + coalesce(overall_adjustments.adjustment_points, 0)
-            end
-            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as overall_score
+            end") }} as overall_score
     from blended
     left join overall_adjustments
         on blended.employee_id = overall_adjustments.employee_id
@@ -511,8 +502,7 @@ final as (
         cast(case when is_ranked = 1 then role_rank end as integer) as rank_in_role,
         cast(case when is_ranked = 1 then team_rank end as integer) as rank_in_team,
         role_value_coefficient,
-        cast(cast(overall_score * role_value_coefficient as {{ dbt.type_numeric() }})
-            as {{ dbt.type_float() }}) as comparable_score,
+        {{ six_decimals("overall_score * role_value_coefficient") }} as comparable_score,
         is_role_bonus_eligible,
         is_bonus_eligible,
         cast(templates_hash as {{ dbt.type_string() }}) as templates_hash,

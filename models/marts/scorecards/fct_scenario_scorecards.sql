@@ -46,9 +46,7 @@ final as (
         baseline_scorecards.overall_score as baseline_overall_score,
         baseline_scorecards.band_code as baseline_band_code,
         baseline_scorecards.rank_in_role as baseline_rank_in_role,
-        cast(cast(
-            scenario_scorecards.overall_score - baseline_scorecards.overall_score
-            as {{ dbt.type_numeric() }}) as {{ dbt.type_float() }}) as score_change,
+        {{ six_decimals("scenario_scorecards.overall_score - baseline_scorecards.overall_score") }} as score_change,
         coalesce(scenario_scorecards.band_code <> baseline_scorecards.band_code, false)
             or (scenario_scorecards.band_code is null) <> (baseline_scorecards.band_code is null)
             as is_band_changed,
