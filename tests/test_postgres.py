@@ -286,3 +286,19 @@ def test_a_reader_holding_old_tables_does_not_stall_publication(
     assert _rows(
         pg_database, "select count(*) from pg_namespace where nspname like 'marts\\_\\_%'"
     ) == [(0,)]
+
+
+def test_publish_target_is_checked_and_needs_a_publication(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+
+    home = str(tmp_path / "home")
+    wrong = CliRunner().invoke(app, ["publish", "--home", home, "--target", "oracle"])
+    assert wrong.exit_code == 1
+    assert "--target must be duckdb or postgres, got 'oracle'" in wrong.output
+    monkeypatch.setenv("SCORECARD_PG_PASSWORD", "never-printed")
+    empty = CliRunner().invoke(app, ["publish", "--home", home, "--target", "postgres"])
+    assert empty.exit_code == 1
+    assert "nothing published yet" in empty.output
+    assert "never-printed" not in empty.output
