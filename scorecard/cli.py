@@ -518,6 +518,30 @@ def report(
 
 
 @app.command()
+def docs(home: HomeOption = None) -> None:
+    """`dbt docs generate` for this home: lineage of sources, models and exposures."""
+    from scorecard.dbt_docs import generate_docs
+
+    with user_errors(), console.status("dbt docs generate"):
+        site = generate_docs(Paths.from_env(home))
+    typer.echo(f"docs site: {site.index} (serve with `dbt docs serve` or open the folder)")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def metrics(ctx: typer.Context, home: HomeOption = None) -> None:
+    """MetricFlow on this home's warehouse: `scorecard metrics query --metrics M --group-by D`."""
+    from scorecard.semantic import run_metricflow
+
+    with user_errors():
+        if not ctx.args:
+            raise UserError("give mf arguments, e.g. `scorecard metrics list metrics`")
+        done = run_metricflow(Paths.from_env(home), ctx.args)
+    typer.echo(done.stdout, nl=False)
+    typer.echo(done.stderr, err=True, nl=False)
+    raise typer.Exit(done.returncode)
+
+
+@app.command()
 def replay(
     quarter: Annotated[str, typer.Option(help="Fiscal quarter to replay, e.g. 2026-Q1.")],
     definitions_at: Annotated[
