@@ -18,6 +18,7 @@ import glob
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -111,10 +112,11 @@ def temporary_server(parent: Path | None = None, start_attempts: int = 3) -> Ite
             "initdb",
         )  # fmt: skip
         password_file.unlink()
-        port = _start(bin_dir, root, data, start_attempts)
         try:
+            port = _start(bin_dir, root, data, start_attempts)
             yield PgConnection("127.0.0.1", port, SUPERUSER, "postgres", password)
         finally:
+            # Also after a failed or interrupted start: a server may be up regardless.
             _run_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
                                  "stop"])  # fmt: skip
     finally:
@@ -149,8 +151,13 @@ def _checked(result: subprocess.CompletedProcess, what: str) -> None:
         raise UserError(f"{what} failed: {' '.join(detail)}")
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)  # unwinds the context manager: the server stops, its folder goes
+
+
 def main() -> None:
     """Keep a throwaway server running until Ctrl-C, printing the variables to export."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with temporary_server() as server:
         for name, value in server.environment().items():
             print(f"export {name}={value}")
