@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SCALE ?= 0.1
 
-.PHONY: venv demo test lint contract-docs bench clean dagster
+.PHONY: venv demo test lint contract-docs bench clean dagster docs report
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ lint: venv
 
 contract-docs: venv
 	$(BIN)/scorecard contract-docs
+
+# dbt docs (lineage with exposures) and the HTML report of the demo's latest quarter.
+docs: venv
+	$(BIN)/scorecard docs
+
+report: venv
+	$(BIN)/scorecard report
 
 bench: venv
 	$(BIN)/scorecard bench ingest --scale 1
