@@ -72,6 +72,9 @@ class BuildBenchmark:
     raw_checks_seconds: float = 0.0  # Great Expectations, raw zone suites
     mart_checks_seconds: float = 0.0  # Great Expectations, mart suites
     expectations: int = 0
+    # CPU seconds of the child processes (dbt; the GX worker): comparable on a busy machine.
+    build_cpu_seconds: float = 0.0
+    checks_cpu_seconds: float = 0.0
 
     @property
     def checks_share_of_build(self) -> float:
@@ -118,12 +121,22 @@ def bench_build(scale: float, seed: int = 42) -> BuildBenchmark:
         generate_company(paths.landing, scale=scale, seed=seed)
         ingest(paths, paths.landing)
         floor, rows = scan_floor_seconds(paths)
+        cpu = [_children_cpu_seconds()]
         raw = run_checks(paths, [s for s in suite_names() if s.startswith("raw.")])
+        cpu.append(_children_cpu_seconds())
         started = time.perf_counter()
         result = build_warehouse(paths)
         seconds = time.perf_counter() - started
+        cpu.append(_children_cpu_seconds())
         marts = run_checks(paths, [s for s in suite_names() if not s.startswith("raw.")])
+        cpu.append(_children_cpu_seconds())
     return BuildBenchmark(
         scale, rows, seconds, floor, result.nodes, result.seconds_by_kind, machine_description(),
         raw.seconds, marts.seconds, len(raw.outcomes) + len(marts.outcomes),
+        build_cpu_seconds=cpu[2] - cpu[1], checks_cpu_seconds=cpu[1] - cpu[0] + cpu[3] - cpu[2],
     )  # fmt: skip
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

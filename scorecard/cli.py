@@ -441,6 +441,11 @@ def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None
         f"{result.mart_checks_seconds:.1f} s (marts) = {result.checks_share_of_build:.0%} of "
         "the dbt build (goal: at most 20%)"
     )
+    typer.echo(
+        f"CPU seconds (child processes): dbt build {result.build_cpu_seconds:.1f}, "
+        f"expectations {result.checks_cpu_seconds:.1f} "
+        f"({result.checks_cpu_seconds / max(result.build_cpu_seconds, 1e-9):.0%})"
+    )
 
 
 EngineOption = Annotated[str, typer.Option(help="duckdb, postgres or spark.")]

@@ -162,7 +162,7 @@ def validate_suites(
 
     from scorecard.quality.gx_duckdb import close, open_project
 
-    project = paths.home / "quality"
+    project = paths.home / "quality"  # GX validation results: the latest per suite
     project.mkdir(parents=True, exist_ok=True)
     checks_db = paths.tmp / "quality" / f"checks-{run_id}.duckdb"
     docs_scratch = paths.reports / f".data_docs-{run_id}"
@@ -180,7 +180,7 @@ def validate_suites(
                 datasources["warehouse"] = _datasource(context, "warehouse", paths.warehouse_db)
             for name in chosen:
                 on_suite(name)
-                outcomes += _validate(gx, context, datasources, name, load_suite(name))
+                outcomes += _validate(gx, context, project, datasources, name, load_suite(name))
         finally:
             for source in datasources.values():
                 close(source)
@@ -192,8 +192,6 @@ def validate_suites(
 
 
 def _datasource(context, name: str, database: Path):
-    if name in context.data_sources.all():
-        context.data_sources.delete(name)  # last run's assets point at its own files
     return context.data_sources.add_sql(
         name, connection_string=f"duckdb:///{database}",
         kwargs={"connect_args": {"read_only": True}},
@@ -210,7 +208,9 @@ def _replace_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _validate(gx, context, datasources: dict, name: str, suite_doc: dict) -> list[Outcome]:
+def _validate(
+    gx, context, project: Path, datasources: dict, name: str, suite_doc: dict
+) -> list[Outcome]:
     table = suite_doc["meta"]["table"]
     if name == "raw.load_health":
         source, relation = datasources["raw"], "quality.raw_loads"
@@ -230,10 +230,7 @@ def _validate(gx, context, datasources: dict, name: str, suite_doc: dict) -> lis
         )
     )
     # Data Docs show the latest result per suite; history is dq_results.
-    shutil.rmtree(
-        context.root_directory + "/uncommitted/validations/" + name.replace(".", "/"),
-        ignore_errors=True,
-    )
+    shutil.rmtree(project / "validations" / name.replace(".", "/"), ignore_errors=True)
     validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )

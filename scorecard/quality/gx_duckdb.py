@@ -18,7 +18,11 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no network from checks
 
 import great_expectations as gx  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.data_context.types.base import (  # noqa: E402
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
 from great_expectations.execution_engine import (  # noqa: E402
     sqlalchemy_execution_engine as _engine,
 )
@@ -47,34 +51,44 @@ def _persist_duckdb_connections() -> None:
 
 
 def open_project(root: Path, docs_dir: Path) -> gx.data_context.AbstractDataContext:
-    """The GX project of one SCORECARD_HOME (`<home>/quality/gx`): an operational copy of
-    the suites (the reviewed ones live in expectations/), the latest validation result of
-    each suite, and a Data Docs site rendered to `docs_dir`."""
+    """A GX context whose validation results persist under `root` (the latest one per
+    suite, for Data Docs) and whose Data Docs site renders to `docs_dir`. Everything else
+    stays in memory: a file-backed project rewrites its YAML on every asset added, which
+    cost more than the validations themselves."""
+    _quiet()
+    stores = InMemoryStoreBackendDefaults()
+    stores.stores[stores.validation_results_store_name]["store_backend"] = {
+        "class_name": "TupleFilesystemStoreBackend",
+        "base_directory": str(root / "validations"),
+    }
+    config = DataContextConfig(
+        store_backend_defaults=stores,
+        data_docs_sites={
+            DOCS_SITE: {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+    )
+    context = gx.get_context(project_config=config, mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _quiet() -> None:
     _persist_duckdb_connections()
     # Row-level checks over views need no {batch}: GX's reminder would repeat per check.
     logging.getLogger("great_expectations.expectations.expectation").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message=".*should contain the \\{batch\\} parameter.*")
-    context = gx.get_context(mode="file", project_root_dir=str(root))
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if DOCS_SITE in context.list_data_docs_sites():
-        context.delete_data_docs_site(DOCS_SITE)
-    context.add_data_docs_site(
-        site_name=DOCS_SITE,
-        site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(docs_dir),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
-    return context
 
 
 def new_context() -> gx.data_context.AbstractDataContext:
     """An in-memory GX context (for one-off validations and tests)."""
-    _persist_duckdb_connections()
+    _quiet()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
