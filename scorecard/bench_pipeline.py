@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +113,10 @@ def bench_pipeline(
     seed: int = 42,
     work_dir: Path | None = None,
     say: Callable[[str], None] = lambda message: None,
+    build_args: Sequence[str] = (),
 ) -> PipelineBenchmark:
-    """Run the whole pipeline on a generated company in a scratch home (removed after)."""
+    """Run the whole pipeline on a generated company in a scratch home (removed after);
+    `build_args` go to `dbt build` (e.g. `--exclude test_type:unit`)."""
     if engine not in ENGINES:
         raise UserError(f"unknown engine {engine!r}: choose one of {', '.join(sorted(ENGINES))}")
     result = PipelineBenchmark(scale, engine, machine_description())
@@ -137,7 +139,7 @@ def bench_pipeline(
                     counted["rows"] = raw_rows
             say("build")
             with _timed(result.stages, "build") as counted:
-                build = warehouse.build()
+                build = warehouse.build(extra_args=build_args)
                 counted["rows"] = raw_rows
             result.nodes, result.seconds_by_kind = build.nodes, build.seconds_by_kind
             say("publish")

@@ -455,6 +455,9 @@ EngineOption = Annotated[str, typer.Option(help="duckdb, postgres or spark.")]
 def bench_pipeline_command(
     ctx: typer.Context, scale: ScaleOption = 1.0, engine: EngineOption = "duckdb",
     seed: SeedOption = 42,
+    skip_unit_tests: Annotated[
+        bool, typer.Option(help="Build with --exclude test_type:unit (a fixed cost, not data).")
+    ] = False,
 ) -> None:  # fmt: skip
     """Without a subcommand: the whole pipeline on one engine, per stage (wall time, rows/s,
     peak memory) and the build against the scan floor."""
@@ -464,8 +467,9 @@ def bench_pipeline_command(
 
     with user_errors():
         result = bench_pipeline(
-            scale, engine, seed, say=lambda stage: typer.echo(f"{stage}...", err=True)
-        )
+            scale, engine, seed, say=lambda stage: typer.echo(f"{stage}...", err=True),
+            build_args=["--exclude", "test_type:unit"] if skip_unit_tests else [],
+        )  # fmt: skip
     typer.echo(f"scale {result.scale} on {result.engine} ({result.machine}, {dt.date.today()})")
     for s in result.stages:
         note = f"  ({s.note})" if s.note else ""

@@ -10,7 +10,7 @@ and add it to ENGINES (imports are lazy: an engine's driver loads only when used
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -31,8 +31,11 @@ Rows = tuple[list[str], list[tuple]]  # column names, rows
 class Engine(Protocol):
     name: str
 
-    def build(self, on_node: Callable[[str], None] | None = None) -> BuildResult:
-        """`dbt build` (seeds, models, all tests) over the home's raw zone; failures raise."""
+    def build(
+        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+    ) -> BuildResult:
+        """`dbt build` (seeds, models, all tests) over the home's raw zone; failures raise.
+        `extra_args` go to dbt (e.g. `--exclude test_type:unit`)."""
 
     def mart_names(self) -> list[str]:
         """Tables of the `marts` schema, sorted."""

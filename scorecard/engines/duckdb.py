@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,8 +21,10 @@ class DuckDBEngine:
     paths: Paths
     name: str = "duckdb"
 
-    def build(self, on_node: Callable[[str], None] | None = None) -> BuildResult:
-        return build_warehouse(self.paths, on_node=on_node)
+    def build(
+        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+    ) -> BuildResult:
+        return build_warehouse(self.paths, on_node=on_node, extra_args=list(extra_args))
 
     def mart_names(self) -> list[str]:
         rows = self._query(

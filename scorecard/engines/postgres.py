@@ -10,7 +10,7 @@ change of columns reloads the table. Each table changes in its own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,14 +144,17 @@ class PostgresEngine:
     connection: PgConnection
     name: str = "postgres"
 
-    def build(self, on_node: Callable[[str], None] | None = None) -> BuildResult:
+    def build(
+        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+    ) -> BuildResult:
         # As `scorecard build` does: a batch an interrupted ingest left uncommitted
         # must not reach the warehouse.
         RawZone(self.paths).recover()
         load_raw(self.connection, self.paths.raw, self.paths.tmp)
         return build_warehouse(
-            self.paths, on_node=on_node, environment=dbt_environment(self.paths, self.connection)
-        )
+            self.paths, on_node=on_node, extra_args=list(extra_args),
+            environment=dbt_environment(self.paths, self.connection),
+        )  # fmt: skip
 
     def mart_names(self) -> list[str]:
         rows = self._query(

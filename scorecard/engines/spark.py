@@ -14,7 +14,7 @@ parts at `<warehouse dir>/<schema>.db/<table>`).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +62,7 @@ class SparkEngine:
     name: str = "spark"
 
     def build(
-        self, on_node: Callable[[str], None] | None = None, extra_args: list[str] = ()
+        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
     ) -> BuildResult:
         spark_dir(self.paths).mkdir(parents=True, exist_ok=True)
         return build_warehouse(
