@@ -81,6 +81,11 @@ def test_every_refusal_names_its_reason(home, monkeypatch):
                         lambda paths: ["data quality: critical failure: raw.crm__orders"])  # fmt: skip
     assert "data quality: critical failure: raw.crm__orders" in _refusal(home)
     monkeypatch.setattr(certify_module, "_quality_blockers", lambda paths: [])
+    _serving_update(home, "update marts.fct_scorecards set pending_integrity_cases = 2 "
+                          f"where scorecard_id = (select min(scorecard_id) from marts.fct_scorecards "
+                          f"where fiscal_quarter = '{QUARTER}')")  # fmt: skip
+    assert "2 integrity case(s) of 2026-Q2 still wait for a review decision" in _refusal(home)
+    _serving_update(home, "update marts.fct_scorecards set pending_integrity_cases = 0")
     assert "has no certified revision to revise" in _refusal(home, revise=True, reason="fix")
     first = certify_quarter(home, QUARTER, HR).certification
     assert "already certified (revision 1" in _refusal(home)

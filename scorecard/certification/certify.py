@@ -119,6 +119,13 @@ def _blockers(store: Store, paths: Paths, quarter: str, today: dt.date,
                         "(only closed quarters are scored)")  # fmt: skip
     blockers += _quality_blockers(paths)
     blockers += _stale_publication(con, paths)
+    pending_cases = con.execute(
+        "select coalesce(sum(pending_integrity_cases), 0) from published.marts.fct_scorecards "
+        "where fiscal_quarter = ?", [quarter],
+    ).fetchone()[0]  # fmt: skip
+    if pending_cases:
+        blockers.append(f"{pending_cases} integrity case(s) of {quarter} still wait for a review "
+                        "decision (their orders are held out of scoring)")  # fmt: skip
     open_appeals = appeals.open_appeals(paths, quarter)
     if open_appeals:
         shown = ", ".join(open_appeals[:10]) + (" ..." if len(open_appeals) > 10 else "")
