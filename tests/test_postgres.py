@@ -34,7 +34,7 @@ TODAY = dt.date(2026, 11, 22)
 
 def _rows(connection: PgConnection, sql: str, parameters: tuple = ()) -> list[tuple]:
     with closing(connection.connect()) as con, con.cursor() as cursor:
-        cursor.execute(sql, parameters)
+        cursor.execute(sql, parameters or None)  # None: a literal % is not a placeholder
         return cursor.fetchall()
 
 
