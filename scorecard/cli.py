@@ -417,7 +417,7 @@ def bench_queries_command(
     )
     for t in result.timings:
         typer.echo(f"  p50 {t.p50_ms:7.1f} ms  p95 {t.p95_ms:7.1f} ms  max {t.max_ms:7.1f} ms  "
-                   f"{t.rows:>6} rows  {t.title}")  # fmt: skip
+                   f"cpu p50 {t.cpu_p50_ms:6.1f} ms  {t.rows:>6} rows  {t.title}")  # fmt: skip
     typer.echo(f"worst p95 {result.worst_p95_ms:.1f} ms")
 
 
