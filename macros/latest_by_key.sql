@@ -26,6 +26,11 @@
     - default (PostgreSQL, Spark, ...): `row_number() over (...) = 1` in a subquery
       (no QUALIFY), joined back on the row id so that the output has exactly the
       input's columns without listing them.
+    - postgres: DISTINCT ON (one sort, no self-join). The default's
+      `version_rank = 1` filter is estimated at 0.5% of the rows (1,005 of
+      201,094 orders at scale 1, where nearly every row is kept), and the
+      misestimate led PostgreSQL into nested loops downstream that ran for hours
+      at scale 1; DISTINCT ON is estimated from the key's statistics.
     - duckdb: the maximum of the ordering tuple per key, then a SEMI JOIN.
       Measured on DuckDB 2.0 (5M Parquet rows, 14 columns, 2 threads, median of 3),
       seconds for semi join / row_number (QUALIFY) / default / arg_max(row, ...):
@@ -107,4 +112,20 @@
         versions.{{ column }} is not distinct from latest.key_{{ loop.index }} and
         {%- endfor %}
         ({% for column in order_by %}versions.{{ column }}{{ ', ' if not loop.last }}{% endfor %}) = latest.latest_version
+{%- endmacro %}
+
+
+{% macro postgres__latest_by_key(relation, key_columns, order_by, row_id_columns) -%}
+    {#- DISTINCT ON keeps the first row of each key in the ORDER BY; NULL keys form
+        one group, as in the default. -#}
+    select distinct on ({{ key_columns | join(', ') }})
+        versions.*
+    from {{ relation }} as versions
+    order by
+        {%- for column in key_columns %}
+        versions.{{ column }},
+        {%- endfor %}
+        {%- for column in order_by %}
+        versions.{{ column }} desc nulls first{{ ',' if not loop.last }}
+        {%- endfor %}
 {%- endmacro %}

@@ -124,6 +124,7 @@ def _load_table(duck, cursor, raw_dir: Path, table: Table, tmp_dir: Path | None,
     report.rows_loaded[table.qualified_name] = copy_from_duckdb(
         duck, query, cursor, target, names, tmp_dir
     )
+    cursor.execute(f"analyze {target}")  # fresh statistics: the planner sizes joins by them
 
 
 def dbt_environment(paths: Paths, connection: PgConnection) -> dict[str, str]:
