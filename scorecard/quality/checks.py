@@ -39,6 +39,13 @@ def _suite_files() -> dict[str, Path]:
     return files
 
 
+def _boundaries(suites: list[str]) -> tuple[bool, bool]:
+    """Whether the suites read the raw zone, and whether they read the warehouse."""
+    return any(s.startswith("raw.") for s in suites), any(
+        not s.startswith("raw.") for s in suites
+    )
+
+
 def suite_names() -> list[str]:
     """Every suite: raw.<source>__<table>, raw.load_health, marts.<model>."""
     return list(_suite_files())
@@ -119,7 +126,8 @@ def run_checks(
     chosen = list(suites) if suites is not None else suite_names()
     for name in chosen:
         load_suite(name)  # unknown names fail here, with the list of suites
-    if any(not s.startswith("raw.") for s in chosen) and not paths.warehouse_db.exists():
+    reads_raw, reads_marts = _boundaries(chosen)
+    if reads_marts and not paths.warehouse_db.exists():
         raise UserError(f"no warehouse at {paths.warehouse_db}: run `scorecard build` first")
     started = _utc_now()
     run_id = f"{started:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
@@ -147,10 +155,8 @@ def run_checks(
     run = CheckRun(
         run_id=run_id, started_at=started, finished_at=_utc_now(), suites=chosen,
         outcomes=outcomes,
-        warehouse_modified_at=warehouse_modified_at(paths)
-        if any(not s.startswith("raw.") for s in chosen) else None,
-        raw_loaded_at=newest_raw_load(paths) if any(s.startswith("raw.") for s in chosen)
-        else None,
+        warehouse_modified_at=warehouse_modified_at(paths) if reads_marts else None,
+        raw_loaded_at=newest_raw_load(paths) if reads_raw else None,
     )  # fmt: skip
     history.record(paths, run)
     return run
@@ -175,10 +181,11 @@ def validate_suites(
         fcntl.flock(lock, fcntl.LOCK_EX)
         context = open_project(project, docs_scratch)
         try:
-            if any(s.startswith("raw.") for s in chosen):
+            reads_raw, reads_marts = _boundaries(chosen)
+            if reads_raw:
                 build_checks_database(paths, checks_db)
                 datasources["raw"] = _datasource(context, "raw_zone", checks_db)
-            if any(not s.startswith("raw.") for s in chosen):
+            if reads_marts:
                 datasources["warehouse"] = _datasource(context, "warehouse", paths.warehouse_db)
             for name in chosen:
                 on_suite(name)
