@@ -12,7 +12,7 @@ def test_every_documented_dashboard_query_is_timed_under_its_heading():
     queries = dict(dashboard_queries())
     assert len(queries) >= 7
     assert "marts.fct_scorecards" in queries["Band distribution per quarter"]
-    assert "lag(overall_score)" in queries["Biggest movers since the previous quarter"]
+    assert "previous_overall_score" in queries["Biggest movers since the previous quarter"]
     assert all(sql.strip().endswith(";") for sql in queries.values())
 
 

@@ -53,25 +53,15 @@ TREND_SQL = """
     ) = 1
     order by employee_id, fiscal_quarter
 """
-# The same question as the "biggest movers" query in docs/bi.md.
+# The same question as the "biggest movers" query in docs/bi.md: a move is within one role,
+# against the quarter just before (fct_scorecards.previous_overall_score).
 MOVERS_SQL = """
-    with by_quarter as (
-        select employee_id, fiscal_quarter, max(overall_score) as overall_score
-        from marts.fct_scorecards group by employee_id, fiscal_quarter
-    ),
-    moves as (
-        select employee_id, fiscal_quarter, overall_score,
-            lag(overall_score) over (partition by employee_id order by fiscal_quarter)
-                as previous_score,
-            lag(fiscal_quarter) over (partition by employee_id order by fiscal_quarter)
-                as previous_quarter
-        from by_quarter
-    )
-    select employee_id, previous_quarter, previous_score, overall_score,
-        overall_score - previous_score as change
-    from moves
-    where fiscal_quarter = ? and overall_score is not null and previous_score is not null
-    order by abs(overall_score - previous_score) desc, employee_id
+    select employee_id, role_code, previous_overall_score as previous_score, overall_score,
+        overall_score - previous_overall_score as change
+    from marts.fct_scorecards
+    where fiscal_quarter = ? and overall_score is not null
+        and previous_overall_score is not null
+    order by abs(overall_score - previous_overall_score) desc, employee_id, role_code
     limit ?
 """
 BANDS_SQL = """

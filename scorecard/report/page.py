@@ -165,14 +165,14 @@ class PageWriter:
             )  # fmt: skip
             mover_rows = "".join(
                 f"<tr><td>{self.link(m['employee_id'])}</td>"
-                f"<td>{escape(m['previous_quarter'])}</td>"
+                f"<td>{escape(m['role_code'])}</td>"
                 f"<td class=num>{_num(m['previous_score'])}</td>"
                 f"<td class=num>{_num(m['overall_score'])}</td>"
                 f"<td class=num>{m['change']:+.1f}</td></tr>"
                 for m in d.movers
             )
             movers = (
-                f"<div class=charts>{moves}<table><tr><th>employee</th><th>since</th>"
+                f"<div class=charts>{moves}<table><tr><th>employee</th><th>role</th>"
                 f"<th>before</th><th>now</th><th>change</th></tr>{mover_rows}</table></div>"
             )
         else:

@@ -2,7 +2,10 @@
     scored as docs/scorecards.md "Scoring a scorecard" (int_scorecards_scored, scenario
     'baseline') with the gates of fct_scorecard_gates summed up: gates_passed and the
     comma-separated codes of the gates not passed (failed or missing data), '' when none;
-    and the orders the integrity sentinel holds out of the scores (fct_integrity_flags). -#}
+    and the orders the integrity sentinel holds out of the scores (fct_integrity_flags).
+    previous_overall_score is the same employee's overall score in the same role in the
+    fiscal quarter just before (null when there is none): dashboards of movers read one
+    quarter's rows instead of a window over every quarter. -#}
 with
 
 scorecards as (
@@ -30,6 +33,43 @@ gate_summary as (
         ) }} as gates_failed
     from scorecard_gates
     group by scorecard_id
+
+),
+
+quarter_sequence as (
+
+    select
+        period_key as fiscal_quarter,
+        row_number() over (order by period_start_date) as quarter_number
+    from {{ ref('dim_periods') }}
+    where period_grain = 'quarter'
+
+),
+
+numbered_scores as (
+
+    select
+        scorecards.scorecard_id,
+        scorecards.employee_id,
+        scorecards.role_code,
+        scorecards.overall_score,
+        quarter_sequence.quarter_number
+    from scorecards
+    inner join quarter_sequence
+        on scorecards.fiscal_quarter = quarter_sequence.fiscal_quarter
+
+),
+
+previous_scores as (
+
+    select
+        current_quarter.scorecard_id,
+        previous_quarter.overall_score as previous_overall_score
+    from numbered_scores as current_quarter
+    inner join numbered_scores as previous_quarter
+        on current_quarter.employee_id = previous_quarter.employee_id
+        and current_quarter.role_code = previous_quarter.role_code
+        and previous_quarter.quarter_number = current_quarter.quarter_number - 1
 
 ),
 
@@ -86,6 +126,7 @@ final as (
         scorecards.computed_overall_score,
         scorecards.overall_adjustment_points,
         scorecards.overall_score,
+        previous_scores.previous_overall_score,
         scorecards.is_adjusted,
         scorecards.applied_appeal_ids,
         scorecards.band_code,
@@ -114,6 +155,8 @@ final as (
         on scorecards.scorecard_id = gate_summary.scorecard_id
     left join held_out_summary
         on scorecards.scorecard_id = held_out_summary.scorecard_id
+    left join previous_scores
+        on scorecards.scorecard_id = previous_scores.scorecard_id
 
 )
 
