@@ -73,6 +73,7 @@ class IncrementalBenchmark:
     refresh_seconds: float
     full_seconds_by_kind: dict[str, float]
     refresh_seconds_by_kind: dict[str, float]
+    refresh_slowest: list[tuple[str, float]]
     nodes: int
     machine: str
 
@@ -105,6 +106,7 @@ def bench_incremental(
         refresh_seconds = time.perf_counter() - started
     return IncrementalBenchmark(
         scale, summary.as_of, sum(moved.values()), full_seconds, ingest_seconds,
-        refresh_seconds, full.seconds_by_kind, refresh.seconds_by_kind, refresh.nodes,
+        refresh_seconds, full.seconds_by_kind, refresh.seconds_by_kind, refresh.slowest(15),
+        refresh.nodes,
         machine_description(),
     )  # fmt: skip

@@ -7,17 +7,20 @@ without harming the caller. Progress comes from dbt's JSON log lines.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorecard.errors import UserError
 from scorecard.paths import PROJECT_ROOT, Paths
 
+# The project's code and definitions (not the data): see code_fingerprint.
+CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
 FAILED = {"error", "fail", "runtime error"}
 
@@ -28,6 +31,11 @@ class BuildResult:
     failures: list[str] = field(default_factory=list)
     warnings: int = 0
     seconds_by_kind: dict[str, float] = field(default_factory=dict)  # model, test, unit_test
+    seconds_by_node: dict[str, float] = field(default_factory=dict)  # unique_id -> seconds
+    unit_tests_skipped: bool = False  # the code had not changed since they last passed
+
+    def slowest(self, count: int) -> list[tuple[str, float]]:
+        return sorted(self.seconds_by_node.items(), key=lambda item: -item[1])[:count]
 
 
 def dbt_environment(paths: Paths, project_dir: Path = PROJECT_ROOT) -> dict[str, str]:
@@ -87,9 +95,9 @@ def _collect(run_results: dict) -> BuildResult:
     for node in run_results.get("results", []):
         result.nodes += 1
         kind = node["unique_id"].split(".")[0]
-        result.seconds_by_kind[kind] = result.seconds_by_kind.get(kind, 0.0) + node.get(
-            "execution_time", 0.0
-        )
+        seconds = node.get("execution_time", 0.0)
+        result.seconds_by_kind[kind] = result.seconds_by_kind.get(kind, 0.0) + seconds
+        result.seconds_by_node[node["unique_id"]] = seconds
         if node["status"] in FAILED:
             first_line = (node.get("message") or "").strip().splitlines()[:1] or [""]
             result.failures.append(f"{node['unique_id']}: {first_line[0][:300]}")
@@ -98,17 +106,64 @@ def _collect(run_results: dict) -> BuildResult:
     return result
 
 
+def code_fingerprint(project_dir: Path = PROJECT_ROOT, args: Sequence[str] = ()) -> str:
+    """sha256 over dbt's version, the build arguments (e.g. --vars) and the project's
+    files: what the unit tests test and what produced the incremental models' rows."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256(json.dumps([dbt_version, *args]).encode())
+    for name in CODE_PATHS:
+        root = project_dir / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in (f for f in files if f.is_file()):
+            digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def build_warehouse(
     paths: Paths,
     on_node: Callable[[str], None] | None = None,
     extra_args: list[str] = (),
     project_dir: Path = PROJECT_ROOT,
     environment: Mapping[str, str] | None = None,
+    unit_tests: str = "when-changed",
 ) -> BuildResult:
-    """`dbt build`: seeds, models and every test, in DAG order; failures raise."""
-    result = run_dbt(paths, ["build", *extra_args], on_node, project_dir, environment)
+    """`dbt build`: seeds, models and every test, in DAG order; failures raise.
+
+    A whole-project build compares the project's files and arguments with those of the
+    last whole build that succeeded on this engine (code_fingerprint):
+    - changed (or never built): incremental models are rebuilt from scratch
+      (`--full-refresh`), since their stored rows came from other SQL, and the unit
+      tests run;
+    - unchanged: a refresh of new data. Unit tests check code on fixtures, so with
+      unit_tests="when-changed" they are left out; "always" runs them regardless.
+    Builds given their own --select or --exclude are run exactly as asked.
+    """
+    args = list(extra_args)
+    target_path = Path(
+        {**dbt_environment(paths, project_dir), **(environment or {})}["DBT_TARGET_PATH"]
+    )
+    record = target_path.parent / "last-build-code.sha256"
+    whole_project = not {"--select", "-s", "--exclude", "--selector"} & set(args)
+    fingerprint = code_fingerprint(project_dir, args) if whole_project else ""
+    unchanged = (
+        whole_project
+        and record.exists()
+        and record.read_text(encoding="utf-8").strip() == fingerprint
+    )
+    if whole_project and not unchanged:
+        args.append("--full-refresh")
+    skip_unit_tests = unchanged and unit_tests == "when-changed"
+    if skip_unit_tests:
+        args += ["--exclude", "test_type:unit"]
+    result = run_dbt(paths, ["build", *args], on_node, project_dir, environment)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
         raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")
+    result.unit_tests_skipped = skip_unit_tests
+    if whole_project:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(fingerprint + "\n", encoding="utf-8")
     return result

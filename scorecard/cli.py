@@ -87,7 +87,7 @@ def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str 
     return report
 
 
-def _do_build(paths: Paths):
+def _do_build(paths: Paths, unit_tests: str = "when-changed"):
     from scorecard.build import build_warehouse
     from scorecard.ingest.zone import RawZone
 
@@ -97,10 +97,14 @@ def _do_build(paths: Paths):
 
     with progress_bar() as bar:
         task = bar.add_task("dbt build", total=None, item="")
-        result = build_warehouse(paths, on_node=lambda name: bar.update(task, advance=1, item=name))
+        result = build_warehouse(
+            paths, on_node=lambda name: bar.update(task, advance=1, item=name),
+            unit_tests=unit_tests,
+        )  # fmt: skip
+    skipped = " (unit tests skipped: code unchanged since they passed)"
     console.print(
-        f"built the warehouse: {result.nodes} dbt nodes ok, {result.warnings} warning(s): "
-        f"{paths.warehouse_db}"
+        f"built the warehouse: {result.nodes} dbt nodes ok, {result.warnings} warning(s)"
+        f"{skipped if result.unit_tests_skipped else ''}: {paths.warehouse_db}"
     )
     return result
 
@@ -202,7 +206,16 @@ def ingest_command(
 
 
 @app.command()
-def build(home: HomeOption = None) -> None:
+def build(
+    home: HomeOption = None,
+    all_unit_tests: Annotated[
+        bool,
+        typer.Option(
+            "--all-unit-tests",
+            help="Run the dbt unit tests even if the code is unchanged since they last passed.",
+        ),
+    ] = False,
+) -> None:
     """Build the warehouse with dbt (models and tests), then publish the marts for BI."""
     with user_errors():
         paths = Paths.from_env(home)
@@ -210,7 +223,7 @@ def build(home: HomeOption = None) -> None:
         with recorder.step("raw checks"):
             _do_check(paths, "raw")
         with recorder.step("dbt build"):
-            _do_build(paths)
+            _do_build(paths, "always" if all_unit_tests else "when-changed")
         with recorder.step("mart checks"):
             _do_check(paths, "marts")
         with recorder.step("publish"):
@@ -508,6 +521,9 @@ def bench_incremental_command(
     for label, kinds in (("full", r.full_seconds_by_kind), ("refresh", r.refresh_seconds_by_kind)):
         typer.echo(f"  inside nodes, {label}: "
                    + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(kinds.items())))  # fmt: skip
+    typer.echo("  slowest nodes of the refresh:")
+    for node, seconds in r.refresh_slowest:
+        typer.echo(f"    {seconds:6.1f} s  {node}")
 
 
 @app.command()
