@@ -2,6 +2,7 @@
     their employee (typically after a leaver's termination: late invoices and credit
     notes). They are kept here, visible, so revenue still reconciles to finance:
     fct_indicator_values revenue + this = recognised revenue, per quarter. -#}
+{{ config(materialized='table') }}
 with
 
 invoices as (

@@ -8,6 +8,7 @@
     so that they sum to 1 per employee and quarter. The 360 score of the quarter is
     sum(weight x scaled_score_0_100) / sum(weight) over the groups in the blend.
     Reviews carry a fiscal_quarter label: quarter grain only. -#}
+{{ config(materialized='table') }}
 {%- set blend_code = var('rater_blend_code', 'default') -%}
 
 with

@@ -1,6 +1,7 @@
 {#- Invoices that earn credit in scoring: int_invoices_converted without the invoices of
     held-out orders (revenue and margin follow their order). Receivables and collection
     (finance family) keep every invoice: the cash is owed whatever the credit decision. -#}
+{{ config(materialized='table') }}
 select invoices.*
 from {{ ref('int_invoices_converted') }} as invoices
 where not exists (

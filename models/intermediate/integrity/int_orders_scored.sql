@@ -2,6 +2,7 @@
     integrity sentinel holds out (pending or rejected cases). Sales, customer and channel
     indicators and their evidence read this model, so a held-out order moves no score and
     no explanation lists it. -#}
+{{ config(materialized='table') }}
 select orders.*
 from {{ ref('int_orders_converted') }} as orders
 where not exists (

@@ -9,6 +9,7 @@
     Facts attribute an event by joining employee_id and event date between
     overlap_start_date and overlap_end_date; under either rule the ranges of one
     employee in one period never overlap, so nothing is counted twice. -#}
+{{ config(materialized='table') }}
 {%- set rule = var('role_change_rule') -%}
 {%- if rule not in ['event_date', 'period_end'] -%}
     {{ exceptions.raise_compiler_error("var role_change_rule must be event_date or period_end, got " ~ rule) }}

@@ -26,6 +26,7 @@
 
     All definitions are read from seeds; every effective-dated join uses
     definitions_in_force_on() (quarter end, or var definitions_as_of in a replay). -#}
+{{ config(materialized='table') }}
 {%- set rule_set = var('scoring_rule_set', 'default') -%}
 
 with

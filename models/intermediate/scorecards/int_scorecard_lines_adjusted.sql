@@ -7,6 +7,7 @@
     (adjustment_points, appeal_ids) but is_adjusted stays false and the score stays null.
     The adjustment applies to every scenario (the appeal is about the employee's data,
     not about the weights). -#}
+{{ config(materialized='table') }}
 with
 
 scorecard_lines as (

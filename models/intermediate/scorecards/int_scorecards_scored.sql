@@ -26,6 +26,7 @@
 
     Scores are stored at 6 decimals (macros/six_decimals.sql) so that float noise
     (0.7 x 90 + 0.3 x 90 = 89.99999999999999) never moves a score across a band line. -#}
+{{ config(materialized='table') }}
 with
 
 scorecard_lines as (
