@@ -7,7 +7,10 @@
     PostgreSQL's float8-to-numeric cast would first cut the double to 15 significant
     digits (78.66211249999999 -> 78.662113, where DuckDB gives 78.662112), so its
     implementation repeats DuckDB's steps: the same double product, printed exactly,
-    rounded half away from zero as a numeric. -#}
+    rounded half away from zero as a numeric. Spark's cast of a double to a decimal
+    rounds the double's exact binary value (80.19588949999... -> 80.195889, where
+    DuckDB's product 80195889.5 rounds to 80.19589), so its implementation rounds the
+    same double product (round() on a double rounds half up, away from zero). -#}
 {% macro six_decimals(expression) -%}
     {{ return(adapter.dispatch('six_decimals', 'scorecard_warehouse')(expression)) }}
 {%- endmacro %}
@@ -22,4 +25,8 @@
             cast({{ expression }} as double precision) * cast(1000000 as double precision)
         as text) as numeric)) / 1000000
     as double precision)
+{%- endmacro %}
+
+{% macro spark__six_decimals(expression) -%}
+    cast(round(cast({{ expression }} as double) * cast(1000000 as double), 0) / 1000000 as double)
 {%- endmacro %}

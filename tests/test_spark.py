@@ -68,15 +68,6 @@ def test_reading_an_unbuilt_spark_warehouse_says_so(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known difference (2026-11-22): Spark types decimal / decimal as decimal(38, 6) "
-    "(spark.sql.decimalOperations.allowPrecisionLoss), DuckDB as double, so ratios over "
-    "decimal(18, 10) amounts differ after the 6th decimal in fct_indicator_values, "
-    "fct_scorecards, fct_team_scorecards, fct_scenario_scorecards and fct_bonus_allocations; "
-    "the 10 other marts are equal. Likely fix: cast to double (dbt.type_float) before dividing, "
-    "then remove this marker (strict: an unexpected pass fails).",
-)
 def test_demo_marts_are_identical_on_duckdb_and_spark(demo_home, tmp_path):
     home = copy_home(demo_home, tmp_path / "home")  # Spark writes its catalog into the home
     with open_engine("duckdb", home) as duck, open_engine("spark", home) as spark:

@@ -319,6 +319,9 @@ inventory_by_period as (
 ),
 
 -- one row per grid row with every measure ------------------------------------------
+-- Amounts are summed as exact decimals, then turned into doubles before any product,
+-- quotient or union: Spark types decimal arithmetic and unions that would exceed 38
+-- digits with only 6 decimals, where DuckDB and PostgreSQL keep them.
 
 grid_with_measures as (
 
@@ -331,18 +334,25 @@ grid_with_measures as (
         employee_periods.days_in_period,
         employee_periods.months_in_period,
         employee_periods.overlap_end_date = employee_periods.period_end_date as is_period_end_row,
-        coalesce(amount_due_by_period.amount_due_rc, 0) as amount_due_rc,
+        cast(coalesce(amount_due_by_period.amount_due_rc, 0) as {{ dbt.type_float() }})
+            as amount_due_rc,
         coalesce(amount_due_by_period.invoice_count, 0) as invoices_due_count,
-        coalesce(cash_collected_by_invoice_due.cash_collected_rc, 0) as cash_collected_rc,
+        cast(coalesce(cash_collected_by_invoice_due.cash_collected_rc, 0) as {{ dbt.type_float() }})
+            as cash_collected_rc,
         coalesce(cash_collected_by_invoice_due.payment_count, 0) as payments_collected_count,
-        coalesce(receivables_at_period_end.open_receivables_rc, 0) as open_receivables_rc,
-        coalesce(receivables_at_period_end.overdue_receivables_rc, 0) as overdue_receivables_rc,
+        cast(coalesce(receivables_at_period_end.open_receivables_rc, 0) as {{ dbt.type_float() }})
+            as open_receivables_rc,
+        cast(coalesce(receivables_at_period_end.overdue_receivables_rc, 0) as {{ dbt.type_float() }})
+            as overdue_receivables_rc,
         coalesce(receivables_at_period_end.open_invoice_count, 0) as open_invoice_count,
-        coalesce(revenue_in_period.revenue_rc, 0) as revenue_rc,
+        cast(coalesce(revenue_in_period.revenue_rc, 0) as {{ dbt.type_float() }})
+            as revenue_rc,
         coalesce(revenue_in_period.invoice_count, 0) as revenue_invoice_count,
-        coalesce(cost_of_sales_by_period.cost_of_sales_rc, 0) as cost_of_sales_rc,
+        cast(coalesce(cost_of_sales_by_period.cost_of_sales_rc, 0) as {{ dbt.type_float() }})
+            as cost_of_sales_rc,
         coalesce(cost_of_sales_by_period.invoice_count, 0) as cost_of_sales_invoice_count,
-        coalesce(inventory_by_period.average_inventory_rc, 0) as average_inventory_rc,
+        cast(coalesce(inventory_by_period.average_inventory_rc, 0) as {{ dbt.type_float() }})
+            as average_inventory_rc,
         coalesce(inventory_by_period.snapshot_count, 0) as snapshot_count
     from employee_periods
     left join amount_due_by_period

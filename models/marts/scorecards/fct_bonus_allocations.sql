@@ -363,15 +363,16 @@ final as (
             end as {{ dbt.type_float() }}
         ) as cap_rc,
         coalesce(rounded_awards.is_capped, false) as is_capped,
-        cast(
-            case
+        -- Fractions of a cent, so fixed at 6 decimals: float noise (1e-12) stays out.
+        {{ six_decimals(
+            "case
                 when eligibility.not_eligible_reason is null
                     then rounded_awards.award_rc
                         - eligibility.pool_rc * eligibility.performance_coefficient
                         / quarter_eligibility.total_coefficient
                 else 0
-            end as {{ dbt.type_float() }}
-        ) as redistributed_rc,
+            end"
+        ) }} as redistributed_rc,
         cast(coalesce(rounded_awards.award_rc, 0) as {{ dbt.type_float() }}) as award_rc,
         eligibility.not_eligible_reason,
         eligibility.rule_version,
