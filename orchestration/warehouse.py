@@ -22,7 +22,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
-from scorecard.build import FAILED, dbt_environment
+from scorecard.build import FAILED, dbt_environment, plan_build
 from scorecard.errors import UserError
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
@@ -153,12 +153,16 @@ def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
         target = paths.home / "dbt" / "target"
         results = target / "run_results.json"
         results.unlink(missing_ok=True)  # never judge this run by the last one's results
+        # As `scorecard build`: a full refresh after a code change, no unit tests on a
+        # refresh with unchanged code (scorecard.build.plan_build).
+        plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
         with _scoped_environment(dbt_environment(paths, Path(project.project_dir))):
-            invocation = dbt.cli(["build"], context=context, target_path=target,
+            invocation = dbt.cli(["build", *plan.args], context=context, target_path=target,
                                  raise_on_error=False)  # fmt: skip
         yield from invocation.stream()
         if not invocation.is_successful():
             _raise_for(json.loads(results.read_text("utf-8")) if results.exists() else None)
+        plan.succeeded()
 
     return _warehouse_models
 

@@ -121,6 +121,56 @@ def code_fingerprint(project_dir: Path = PROJECT_ROOT, args: Sequence[str] = ())
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class BuildPlan:
+    """How to run a `dbt build` of one home, decided from the last successful build."""
+
+    args: list[str]  # after "build"
+    unit_tests_skipped: bool
+    fingerprint: str  # "" for a build of part of the project: nothing to record
+    record: Path
+
+    def succeeded(self) -> None:
+        """Remember the code this whole-project build ran: the next one compares with it."""
+        if self.fingerprint:
+            self.record.parent.mkdir(parents=True, exist_ok=True)
+            self.record.write_text(self.fingerprint + "\n", encoding="utf-8")
+
+
+def plan_build(
+    paths: Paths,
+    extra_args: Sequence[str] = (),
+    project_dir: Path = PROJECT_ROOT,
+    environment: Mapping[str, str] | None = None,
+    unit_tests: str = "when-changed",
+    subset: bool = False,
+) -> BuildPlan:
+    """Compare the project's files and arguments with those of the last whole build that
+    succeeded on this engine (code_fingerprint):
+    - changed (or never built): incremental models are rebuilt from scratch
+      (`--full-refresh`), since their stored rows came from other SQL, and the unit
+      tests run;
+    - unchanged: a refresh of new data. Unit tests check code on fixtures, so with
+      unit_tests="when-changed" they are left out; "always" runs them regardless.
+    A build of part of the project (`subset`, or its own --select/--exclude) runs as asked.
+    """
+    args = list(extra_args)
+    target_path = Path(
+        {**dbt_environment(paths, project_dir), **(environment or {})}["DBT_TARGET_PATH"]
+    )
+    record = target_path.parent / "last-build-code.sha256"
+    if subset or {"--select", "-s", "--exclude", "--selector"} & set(args):
+        return BuildPlan(args, False, "", record)
+    fingerprint = code_fingerprint(project_dir, args)
+    unchanged = record.exists() and record.read_text(encoding="utf-8").strip() == fingerprint
+    skip_unit_tests = unchanged and unit_tests == "when-changed"
+    if not unchanged:
+        args.append("--full-refresh")
+    if skip_unit_tests:
+        args += ["--exclude", "test_type:unit"]
+    return BuildPlan(args, skip_unit_tests, fingerprint, record)
+
+
 def build_warehouse(
     paths: Paths,
     on_node: Callable[[str], None] | None = None,
@@ -129,41 +179,14 @@ def build_warehouse(
     environment: Mapping[str, str] | None = None,
     unit_tests: str = "when-changed",
 ) -> BuildResult:
-    """`dbt build`: seeds, models and every test, in DAG order; failures raise.
-
-    A whole-project build compares the project's files and arguments with those of the
-    last whole build that succeeded on this engine (code_fingerprint):
-    - changed (or never built): incremental models are rebuilt from scratch
-      (`--full-refresh`), since their stored rows came from other SQL, and the unit
-      tests run;
-    - unchanged: a refresh of new data. Unit tests check code on fixtures, so with
-      unit_tests="when-changed" they are left out; "always" runs them regardless.
-    Builds given their own --select or --exclude are run exactly as asked.
-    """
-    args = list(extra_args)
-    target_path = Path(
-        {**dbt_environment(paths, project_dir), **(environment or {})}["DBT_TARGET_PATH"]
-    )
-    record = target_path.parent / "last-build-code.sha256"
-    whole_project = not {"--select", "-s", "--exclude", "--selector"} & set(args)
-    fingerprint = code_fingerprint(project_dir, args) if whole_project else ""
-    unchanged = (
-        whole_project
-        and record.exists()
-        and record.read_text(encoding="utf-8").strip() == fingerprint
-    )
-    if whole_project and not unchanged:
-        args.append("--full-refresh")
-    skip_unit_tests = unchanged and unit_tests == "when-changed"
-    if skip_unit_tests:
-        args += ["--exclude", "test_type:unit"]
-    result = run_dbt(paths, ["build", *args], on_node, project_dir, environment)
+    """`dbt build`: seeds, models and every test, in DAG order, as plan_build decides;
+    failures raise."""
+    plan = plan_build(paths, extra_args, project_dir, environment, unit_tests)
+    result = run_dbt(paths, ["build", *plan.args], on_node, project_dir, environment)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
         raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")
-    result.unit_tests_skipped = skip_unit_tests
-    if whole_project:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(fingerprint + "\n", encoding="utf-8")
+    result.unit_tests_skipped = plan.unit_tests_skipped
+    plan.succeeded()
     return result
