@@ -469,6 +469,7 @@ final as (
         cast(team_id as {{ dbt.type_string() }}) as team_id,
         cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
         cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,
+        cast(quarter_number as integer) as quarter_number,
         period_start_date,
         period_end_date,
         cast(overlap_days as integer) as overlap_days,

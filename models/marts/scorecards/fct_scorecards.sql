@@ -36,37 +36,13 @@ gate_summary as (
 
 ),
 
-quarter_sequence as (
-
-    select
-        period_key as fiscal_quarter,
-        row_number() over (order by period_start_date) as quarter_number
-    from {{ ref('dim_periods') }}
-    where period_grain = 'quarter'
-
-),
-
-numbered_scores as (
-
-    select
-        scorecards.scorecard_id,
-        scorecards.employee_id,
-        scorecards.role_code,
-        scorecards.overall_score,
-        quarter_sequence.quarter_number
-    from scorecards
-    inner join quarter_sequence
-        on scorecards.fiscal_quarter = quarter_sequence.fiscal_quarter
-
-),
-
 previous_scores as (
 
     select
         current_quarter.scorecard_id,
         previous_quarter.overall_score as previous_overall_score
-    from numbered_scores as current_quarter
-    inner join numbered_scores as previous_quarter
+    from scorecards as current_quarter
+    inner join scorecards as previous_quarter
         on current_quarter.employee_id = previous_quarter.employee_id
         and current_quarter.role_code = previous_quarter.role_code
         and previous_quarter.quarter_number = current_quarter.quarter_number - 1
