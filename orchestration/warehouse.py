@@ -153,10 +153,11 @@ def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
         target = paths.home / "dbt" / "target"
         results = target / "run_results.json"
         results.unlink(missing_ok=True)  # never judge this run by the last one's results
-        # As `scorecard build`: a full refresh after a code change, no unit tests on a
-        # refresh with unchanged code (scorecard.build.plan_build).
+        # As `scorecard build`: a full refresh after a code change, no unit tests and
+        # only the reachable periods on a refresh (scorecard.build.plan_build).
         plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
-        with _scoped_environment(dbt_environment(paths, Path(project.project_dir))):
+        with _scoped_environment({**dbt_environment(paths, Path(project.project_dir)),
+                                  **plan.environment}):  # fmt: skip
             invocation = dbt.cli(["build", *plan.args], context=context, target_path=target,
                                  raise_on_error=False)  # fmt: skip
         yield from invocation.stream()

@@ -7,9 +7,12 @@ without harming the caller. Progress comes from dbt's JSON log lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -18,11 +21,14 @@ from pathlib import Path
 
 from scorecard.errors import UserError
 from scorecard.paths import PROJECT_ROOT, Paths
+from scorecard.refresh_window import RawSnapshot, raw_snapshot, refresh_from_date
 
 # The project's code and definitions (not the data): see code_fingerprint.
 CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
 FAILED = {"error", "fail", "runtime error"}
+# Excluding only these still builds every model: a whole build.
+TEST_SELECTORS = re.compile(r"^(test_type:(unit|data)|resource_type:(unit_test|test))$")
 
 
 @dataclass
@@ -33,6 +39,7 @@ class BuildResult:
     seconds_by_kind: dict[str, float] = field(default_factory=dict)  # model, test, unit_test
     seconds_by_node: dict[str, float] = field(default_factory=dict)  # unique_id -> seconds
     unit_tests_skipped: bool = False  # the code had not changed since they last passed
+    refresh_from: dt.date | None = None  # the indicator models kept periods ending earlier
 
     def slowest(self, count: int) -> list[tuple[str, float]]:
         return sorted(self.seconds_by_node.items(), key=lambda item: -item[1])[:count]
@@ -129,12 +136,26 @@ class BuildPlan:
     unit_tests_skipped: bool
     fingerprint: str  # "" for a build of part of the project: nothing to record
     record: Path
+    raw: RawSnapshot | None = None  # the raw batches this build reads
+    refresh_from: dt.date | None = None  # periods ending earlier keep their rows
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """Variables dbt needs besides dbt_environment(): the refresh date."""
+        date = self.refresh_from.isoformat() if self.refresh_from else ""
+        return {"SCORECARD_REFRESH_FROM_DATE": date}
 
     def succeeded(self) -> None:
-        """Remember the code this whole-project build ran: the next one compares with it."""
+        """Remember the code and raw batches this whole-project build ran on: the next
+        build compares with them."""
         if self.fingerprint:
             self.record.parent.mkdir(parents=True, exist_ok=True)
             self.record.write_text(self.fingerprint + "\n", encoding="utf-8")
+            _raw_record(self.record).write_text(self.raw.to_json(), encoding="utf-8")
+
+
+def _raw_record(code_record: Path) -> Path:
+    return code_record.with_name("last-build-raw.json")
 
 
 def plan_build(
@@ -151,24 +172,44 @@ def plan_build(
       (`--full-refresh`), since their stored rows came from other SQL, and the unit
       tests run;
     - unchanged: a refresh of new data. Unit tests check code on fixtures, so with
-      unit_tests="when-changed" they are left out; "always" runs them regardless.
-    A build of part of the project (`subset`, or its own --select/--exclude) runs as asked.
+      unit_tests="when-changed" they are left out; "always" runs them regardless. The
+      indicator models recompute only the periods the raw batches that arrived since
+      can reach (scorecard/refresh_window.py).
+    A build of part of the project (`subset`, its own --select, or an --exclude of more
+    than tests) runs as asked.
     """
     args = list(extra_args)
     target_path = Path(
         {**dbt_environment(paths, project_dir), **(environment or {})}["DBT_TARGET_PATH"]
     )
     record = target_path.parent / "last-build-code.sha256"
-    if subset or {"--select", "-s", "--exclude", "--selector"} & set(args):
+    if subset or {"--select", "-s", "--selector"} & set(args) or _excludes_models(args):
         return BuildPlan(args, False, "", record)
     fingerprint = code_fingerprint(project_dir, args)
     unchanged = record.exists() and record.read_text(encoding="utf-8").strip() == fingerprint
     skip_unit_tests = unchanged and unit_tests == "when-changed"
+    raw = raw_snapshot(paths)
+    refresh_from = None
     if not unchanged:
         args.append("--full-refresh")
-    if skip_unit_tests:
-        args += ["--exclude", "test_type:unit"]
-    return BuildPlan(args, skip_unit_tests, fingerprint, record)
+    elif _raw_record(record).exists():
+        previous = RawSnapshot.from_json(_raw_record(record).read_text(encoding="utf-8"))
+        refresh_from = refresh_from_date(paths, previous, raw)
+    if skip_unit_tests and "test_type:unit" not in args:
+        # Into the caller's --exclude if there is one: a single flag with every value.
+        at = args.index("--exclude") + 1 if "--exclude" in args else len(args)
+        args[at:at] = ["test_type:unit"] if "--exclude" in args else ["--exclude", "test_type:unit"]
+    return BuildPlan(args, skip_unit_tests, fingerprint, record, raw, refresh_from)
+
+
+def _excludes_models(args: Sequence[str]) -> bool:
+    """Whether an --exclude leaves out anything but tests (the build is then partial)."""
+    if "--exclude" not in args:
+        return False
+    values = list(
+        itertools.takewhile(lambda a: not a.startswith("-"), args[args.index("--exclude") + 1 :])
+    )
+    return not values or any(not TEST_SELECTORS.match(value) for value in values)
 
 
 def build_warehouse(
@@ -182,11 +223,13 @@ def build_warehouse(
     """`dbt build`: seeds, models and every test, in DAG order, as plan_build decides;
     failures raise."""
     plan = plan_build(paths, extra_args, project_dir, environment, unit_tests)
+    environment = {**(environment or {}), **plan.environment}
     result = run_dbt(paths, ["build", *plan.args], on_node, project_dir, environment)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
         raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")
     result.unit_tests_skipped = plan.unit_tests_skipped
+    result.refresh_from = plan.refresh_from
     plan.succeeded()
     return result

@@ -11,13 +11,17 @@
                              (crm.channel_partners), on the grid row holding the period end
                              only. numerator_contribution 1 when activated by the period
                              end, denominator_contribution 1. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

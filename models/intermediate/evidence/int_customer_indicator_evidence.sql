@@ -9,13 +9,17 @@
     (by date, then key) and 0 on the others. Denominators that are not rows
     (new_customers: 1, visit_frequency: months_in_period) have a null
     denominator_contribution. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -18,13 +18,17 @@
                                  snapshots in the overlap: denominator = value / number
                                  of converted snapshots (their sum is the average)
     Amounts without an FX rate count 0, as sum() and avg() skip them in the family. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -11,13 +11,17 @@
     product_knowledge       one row per knowledge test taken in the overlap range
                             (survey.knowledge_tests): numerator_contribution = test_score,
                             denominator_contribution 1 (0 for a test without a score). -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -13,13 +13,17 @@
                             denominator_contribution is null
       rfq_response_hours    a median: observation_value per quoted RFQ (unquoted RFQs
                             are listed with a null observation), contributions null -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

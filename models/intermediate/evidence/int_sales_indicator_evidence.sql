@@ -15,13 +15,17 @@
 
     A contribution is null where the family model's sum is unknown (an amount without an
     FX rate): the family numerator (and margin denominator) is then null too. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

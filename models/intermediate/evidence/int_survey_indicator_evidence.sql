@@ -16,13 +16,17 @@
                numerator and weight / (reviews of its group) in the denominator, which
                sum per group to weight x scaled group mean and weight. Reviews of
                suppressed groups or groups outside the blend contribute 0 / 0. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -11,13 +11,17 @@
                              contains the period end (the assignment held then); the
                              employee's other rows of the period get denominator 0 and a
                              null_reason, so the state is never counted twice. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

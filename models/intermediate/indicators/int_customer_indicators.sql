@@ -15,13 +15,17 @@
       strategic_account_penetration, key_customer_revisit_coverage, profile_completeness
     Their events (orders of the account, visits) still count only within the row's
     overlap range. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

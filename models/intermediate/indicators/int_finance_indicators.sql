@@ -15,13 +15,17 @@
     the employee's other rows of that period (an earlier role, or someone who left
     before the period end) get numerator 0, denominator 0 and a null_reason, so the
     book is never counted twice. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

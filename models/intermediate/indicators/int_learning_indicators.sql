@@ -8,13 +8,17 @@
                             (attended when any of its assignment rows is attended).
     product_knowledge       sum(test_score) / tests taken, by the date of taken_at
                             inside the overlap range. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -10,13 +10,17 @@
       report submissions    due_at (as a date)
     Response and entry windows are the indicator's parameter_value (hours) for the
     period; elapsed time is seconds_between(), not calendar boundaries crossed. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -8,13 +8,17 @@
     An amount without an FX rate to the reporting currency makes the period's sum
     unknown: the numerator is then null and null_reason says why, rather than a
     silently short total. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -13,13 +13,17 @@
                whose overlap contains the quarter end (the assignment held then). The
                employee's other quarter rows and every month row get denominator 0 and
                a null_reason. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods'
+) }}
 
 with
 
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

@@ -1,7 +1,13 @@
 {#- Every indicator for every employee, role assignment and period (month and quarter):
     numerator, denominator and value = numerator / denominator, with the definition
     version and hash that produced it and the number of source rows behind it.
-    Quarters are computed from their own events, so ratios re-aggregate correctly. -#}
+    Quarters are computed from their own events, so ratios re-aggregate correctly.
+    A refresh replaces only the periods new data can change (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=period_window_materialization(),
+    incremental_strategy='replace_periods',
+    on_schema_change='fail'
+) }}
 {%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
 
 with
@@ -23,6 +29,7 @@ definitions as (
 grid as (
 
     select * from {{ ref('int_employee_periods') }}
+    where {{ in_refresh_window() }}
 
 ),
 

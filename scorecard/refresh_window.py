@@ -1,0 +1,171 @@
+"""Which periods a refresh must recompute (macros/refresh_window.sql).
+
+The indicator families, their evidence and fct_indicator_values are rebuilt only for
+the periods ending on or after a refresh date, worked out here from the raw batches
+that arrived since the last successful build. The date must never be too late: a
+period it leaves out keeps its old rows, which for a scorecard is an unfair score.
+No indicator counts events dated after its period's end, so an event can only change
+periods ending on or after its own dates. The refresh date is the earliest of
+- every date of every version of each key in the new batches (an order moved to
+  another day leaves its old period too);
+- for new or changed orders, the integrity chain: the same employee's orders from
+  that month to `history_months` later may be held out or let back in (a volume spike
+  compares a month with the months before it), with their inquiries (conversion) and
+  invoices (revenue of held-out orders is dropped);
+- the day before the last build (periods still running depend on the build date).
+A new batch of any other table (people, accounts, reference data), a batch that went
+away, or no record of a last build: the whole history (None).
+docs/incremental-refresh.md gives the reasoning per indicator.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import duckdb
+
+from scorecard.contract import Table, load_contract
+from scorecard.ingest.zone import RawZone
+from scorecard.paths import PROJECT_ROOT, Paths
+from scorecard.sql import ident, literal
+
+# Event tables an indicator attributes to periods by the rows' own dates.
+DATED_EVENT_TABLES = frozenset({
+    "crm.orders", "crm.activities", "crm.inquiries", "crm.complaints", "crm.rfqs",
+    "finance.invoices", "finance.payments",
+    "survey.csat_responses", "survey.nps_responses",
+})  # fmt: skip
+INTEGRITY_RULES = PROJECT_ROOT / "seeds" / "integrity_rules.csv"
+
+
+@dataclass(frozen=True)
+class RawSnapshot:
+    """The raw batches present when a build started, and the day it started."""
+
+    batches: dict[str, frozenset[str]]  # qualified table -> batch ids
+    taken_on: dt.date
+
+    def to_json(self) -> str:
+        batches = {table: sorted(ids) for table, ids in sorted(self.batches.items())}
+        return json.dumps({"taken_on": self.taken_on.isoformat(), "batches": batches}, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> RawSnapshot:
+        doc = json.loads(text)
+        batches = {table: frozenset(ids) for table, ids in doc["batches"].items()}
+        return cls(batches, dt.date.fromisoformat(doc["taken_on"]))
+
+
+def raw_snapshot(paths: Paths, today: dt.date | None = None) -> RawSnapshot:
+    zone = RawZone(paths)
+    batches = {}
+    for name, table in load_contract().items():
+        directory = zone.table_dir(table)
+        ids = {p.name for p in directory.iterdir() if p.is_dir()} if directory.is_dir() else set()
+        batches[name] = frozenset(ids)
+    return RawSnapshot(batches, today or dt.datetime.now(dt.UTC).date())
+
+
+def refresh_from_date(
+    paths: Paths, previous: RawSnapshot | None, current: RawSnapshot
+) -> dt.date | None:
+    """The earliest period end the new batches can reach; None for the whole history."""
+    if previous is None:
+        return None
+    new_batches: dict[str, frozenset[str]] = {}
+    for table, ids in current.batches.items():
+        before = previous.batches.get(table, frozenset())
+        if before - ids:
+            return None  # a batch went away: its rows may have been in any period
+        if ids - before:
+            if table not in DATED_EVENT_TABLES:
+                return None
+            new_batches[table] = ids - before
+    earliest = [previous.taken_on - dt.timedelta(days=1)]
+    if new_batches:
+        contract = load_contract()
+        zone = RawZone(paths)
+        with duckdb.connect() as con:
+            for name, ids in new_batches.items():
+                earliest += _earliest_dates(con, zone, contract, contract[name], ids)
+    return min(earliest)
+
+
+def _earliest_dates(
+    con: duckdb.DuckDBPyConnection,
+    zone: RawZone,
+    contract: dict[str, Table],
+    table: Table,
+    batch_ids: frozenset[str],
+) -> list[dt.date]:
+    """The earliest dates the new batches of `table` reach (see the module docstring)."""
+    new_files = [str(path) for batch in sorted(batch_ids)
+                 for path in (zone.table_dir(table) / batch).glob("*.parquet")]  # fmt: skip
+    if not new_files:
+        return []
+    new_rows = f"read_parquet([{', '.join(map(literal, new_files))}], union_by_name = true)"
+    same_key = " and ".join(f"new.{ident(c)} = rows.{ident(c)}" for c in table.primary_key)
+    con.execute(f"""
+        create or replace temp table changed as
+        select * from {_all_rows(zone, table)} as rows
+        where exists (select 1 from {new_rows} as new where {same_key})
+    """)  # fmt: skip
+    dates = [_earliest(con, table, "changed")]
+    if table.qualified_name == "crm.orders":
+        dates += _integrity_chain_dates(con, zone, contract)
+    return [date for date in dates if date is not None]
+
+
+def _integrity_chain_dates(
+    con: duckdb.DuckDBPyConnection, zone: RawZone, contract: dict[str, Table]
+) -> list[dt.date | None]:
+    """Dates of the orders whose hold-out the changed orders can flip, their inquiries
+    and their invoices (int_integrity_flags)."""
+    months = _longest_history_months()
+    con.execute(f"""
+        create or replace temp table chain as
+        with reach as (
+            select
+                employee_id,
+                date_trunc('month', min(order_date)) as first_month,
+                date_trunc('month', max(order_date)) + interval {months + 1} month as end_month
+            from changed
+            group by employee_id
+        )
+        select orders.*
+        from {_all_rows(zone, contract["crm.orders"])} as orders
+        inner join reach
+            on orders.employee_id = reach.employee_id
+            and orders.order_date >= reach.first_month
+            and orders.order_date < reach.end_month
+    """)  # noqa: S608 (identifiers and literals are quoted)
+    inquiries, invoices = contract["crm.inquiries"], contract["finance.invoices"]
+    return [
+        _earliest(con, contract["crm.orders"], "chain"),
+        _earliest(con, inquiries, f"""(select * from {_all_rows(zone, inquiries)}
+            where inquiry_id in (select inquiry_id from chain))"""),
+        _earliest(con, invoices, f"""(select * from {_all_rows(zone, invoices)}
+            where order_id in (select order_id from chain))"""),
+    ]  # fmt: skip
+
+
+def _longest_history_months() -> int:
+    """The most months of history any integrity rule version compares a month with."""
+    with INTEGRITY_RULES.open(newline="", encoding="utf-8") as handle:
+        return max((int(row["history_months"] or 0) for row in csv.DictReader(handle)), default=0)
+
+
+def _all_rows(zone: RawZone, table: Table) -> str:
+    return f"read_parquet({literal(zone.glob(table))}, union_by_name = true)"
+
+
+def _earliest(con: duckdb.DuckDBPyConnection, table: Table, rows: str) -> dt.date | None:
+    """The earliest date in any date or timestamp column of `table` among `rows`."""
+    temporal = [c.name for c in table.columns if c.is_temporal]
+    minima = ", ".join(f"min(cast({ident(c)} as date))" for c in temporal)
+    found = con.execute(f"select {minima} from {rows} as rows").fetchone()  # noqa: S608
+    values = [value for value in found if value is not None]
+    return min(values) if values else None
