@@ -17,21 +17,32 @@
     {{ return(value) }}
 {%- endmacro %}
 
-{#- dbt-spark has no delete on plain Parquet (see incremental_materialization). -#}
-{% macro period_window_materialization() -%}
-    {{ return('incremental' if refresh_from_date() and target.type != 'spark' else 'table') }}
+{#- Whether this run recomputes only some periods (never on Spark: no delete on plain
+    Parquet, see incremental_materialization). -#}
+{% macro refreshing_periods() -%}
+    {{ return(refresh_from_date() != '' and target.type != 'spark') }}
 {%- endmacro %}
 
-{#- A condition on rows of the grid (int_employee_periods): true for the periods this
-    run recomputes. (`this` is none in unit tests, which always see the whole grid.) -#}
+{% macro period_window_materialization() -%}
+    {{ return('incremental' if refreshing_periods() else 'table') }}
+{%- endmacro %}
+
+{#- Rows of `grid` (int_employee_periods) in the periods this run recomputes: those
+    ending on or after the start of the fiscal quarter holding the refresh date. -#}
+{% macro refreshed_periods_condition(grid) -%}
+    period_end_date >= (
+        select min(quarters.period_start_date)
+        from {{ grid }} as quarters
+        where quarters.period_grain = 'quarter'
+            and quarters.period_end_date >= cast('{{ refresh_from_date() }}' as date)
+    )
+{%- endmacro %}
+
+{#- In a windowed model: a condition on its grid rows, true for the periods this run
+    recomputes. (`this` is none in unit tests, which always see the whole grid.) -#}
 {% macro in_refresh_window() -%}
-    {%- if this is not none and refresh_from_date() and is_incremental() -%}
-        period_end_date >= (
-            select min(quarters.period_start_date)
-            from {{ ref('int_employee_periods') }} as quarters
-            where quarters.period_grain = 'quarter'
-                and quarters.period_end_date >= cast('{{ refresh_from_date() }}' as date)
-        )
+    {%- if this is not none and refreshing_periods() and is_incremental() -%}
+        {{ refreshed_periods_condition(ref('int_employee_periods')) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -44,4 +55,34 @@
     where period_key in (select period_key from {{ arg_dict['temp_relation'] }})
         or period_key not in (select period_key from {{ ref('int_employee_periods') }});
     {{ get_incremental_append_sql(arg_dict) }}
+{%- endmacro %}
+
+{#- Tests read a model through get_where_subquery. In a refresh, the tests of a windowed
+    model check the periods it rewrote: its other rows were tested when they were
+    written and have not changed since. (dbt's own `where` config still applies.) -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set window = refreshed_periods_filter(relation) -%}
+    {%- if where or window -%}
+        {%- do return("(select * from " ~ relation ~ " where " ~ ([where, window] | select | join(" and ")) ~ ") dbt_subquery") -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+{#- For a windowed model's relation during a refresh: a condition on period_key keeping
+    the periods this run recomputed; else ''. -#}
+{% macro refreshed_periods_filter(relation) -%}
+    {%- if not (execute and refreshing_periods()) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | list -%}
+    {%- set tested = nodes | selectattr('alias', 'equalto', relation.identifier)
+        | selectattr('schema', 'equalto', relation.schema) | list -%}
+    {%- if not tested or tested[0].config.incremental_strategy != 'replace_periods' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set grid = (nodes | selectattr('name', 'equalto', 'int_employee_periods') | first) -%}
+    {%- set grid_relation = api.Relation.create(database=grid.database, schema=grid.schema, identifier=grid.alias) -%}
+    {{ return("period_key in (select period_key from " ~ grid_relation ~ " where "
+        ~ refreshed_periods_condition(grid_relation) ~ ")") }}
 {%- endmacro %}

@@ -138,6 +138,7 @@ class BuildPlan:
     record: Path
     raw: RawSnapshot | None = None  # the raw batches this build reads
     refresh_from: dt.date | None = None  # periods ending earlier keep their rows
+    runs_unit_tests: bool = False
 
     @property
     def environment(self) -> dict[str, str]:
@@ -146,16 +147,26 @@ class BuildPlan:
         return {"SCORECARD_REFRESH_FROM_DATE": date}
 
     def succeeded(self) -> None:
-        """Remember the code and raw batches this whole-project build ran on: the next
-        build compares with them."""
+        """Remember the code and raw batches this whole-project build ran on, and whether
+        the unit tests passed on that code: the next build compares with them."""
         if self.fingerprint:
             self.record.parent.mkdir(parents=True, exist_ok=True)
             self.record.write_text(self.fingerprint + "\n", encoding="utf-8")
             _raw_record(self.record).write_text(self.raw.to_json(), encoding="utf-8")
+            if self.runs_unit_tests:
+                _unit_record(self.record).write_text(self.fingerprint + "\n", encoding="utf-8")
 
 
 def _raw_record(code_record: Path) -> Path:
     return code_record.with_name("last-build-raw.json")
+
+
+def _unit_record(code_record: Path) -> Path:
+    return code_record.with_name("last-unit-tests-passed.sha256")
+
+
+def _holds(record: Path, fingerprint: str) -> bool:
+    return record.exists() and record.read_text(encoding="utf-8").strip() == fingerprint
 
 
 def plan_build(
@@ -169,47 +180,59 @@ def plan_build(
     """Compare the project's files and arguments with those of the last whole build that
     succeeded on this engine (code_fingerprint):
     - changed (or never built): incremental models are rebuilt from scratch
-      (`--full-refresh`), since their stored rows came from other SQL, and the unit
-      tests run;
-    - unchanged: a refresh of new data. Unit tests check code on fixtures, so with
-      unit_tests="when-changed" they are left out; "always" runs them regardless. The
-      indicator models recompute only the periods the raw batches that arrived since
-      can reach (scorecard/refresh_window.py).
+      (`--full-refresh`), since their stored rows came from other SQL;
+    - unchanged: a refresh of new data. The indicator models recompute only the periods
+      the raw batches that arrived since can reach (scorecard/refresh_window.py).
+    Unit tests check code on fixtures: with unit_tests="when-changed" they are left out
+    once they have passed on this code; "always" runs them regardless.
     A build of part of the project (`subset`, its own --select, or an --exclude of more
-    than tests) runs as asked.
+    than tests) runs as asked. Leaving tests out is still a whole build, of the same code.
     """
     args = list(extra_args)
     target_path = Path(
         {**dbt_environment(paths, project_dir), **(environment or {})}["DBT_TARGET_PATH"]
     )
     record = target_path.parent / "last-build-code.sha256"
-    if subset or {"--select", "-s", "--selector"} & set(args) or _excludes_models(args):
+    excluded = _excluded(args)
+    if subset or {"--select", "-s", "--selector"} & set(args) or not _only_tests(excluded):
         return BuildPlan(args, False, "", record)
-    fingerprint = code_fingerprint(project_dir, args)
-    unchanged = record.exists() and record.read_text(encoding="utf-8").strip() == fingerprint
-    skip_unit_tests = unchanged and unit_tests == "when-changed"
+    code_args = _without_exclude(args)
+    fingerprint = code_fingerprint(project_dir, code_args)
+    skip_unit_tests = unit_tests == "when-changed" and _holds(_unit_record(record), fingerprint)
     raw = raw_snapshot(paths)
     refresh_from = None
-    if not unchanged:
+    if not _holds(record, fingerprint):
         args.append("--full-refresh")
     elif _raw_record(record).exists():
         previous = RawSnapshot.from_json(_raw_record(record).read_text(encoding="utf-8"))
         refresh_from = refresh_from_date(paths, previous, raw)
-    if skip_unit_tests and "test_type:unit" not in args:
-        # Into the caller's --exclude if there is one: a single flag with every value.
-        at = args.index("--exclude") + 1 if "--exclude" in args else len(args)
-        args[at:at] = ["test_type:unit"] if "--exclude" in args else ["--exclude", "test_type:unit"]
-    return BuildPlan(args, skip_unit_tests, fingerprint, record, raw, refresh_from)
+    if skip_unit_tests and "test_type:unit" not in excluded:
+        excluded.append("test_type:unit")
+        args = [*code_args, "--exclude", *excluded]
+    runs_unit_tests = "test_type:unit" not in excluded and "resource_type:unit_test" not in excluded
+    return BuildPlan(
+        args, skip_unit_tests, fingerprint, record, raw, refresh_from, runs_unit_tests
+    )  # fmt: skip
 
 
-def _excludes_models(args: Sequence[str]) -> bool:
-    """Whether an --exclude leaves out anything but tests (the build is then partial)."""
+def _excluded(args: Sequence[str]) -> list[str]:
+    """The values of --exclude."""
     if "--exclude" not in args:
-        return False
-    values = list(
-        itertools.takewhile(lambda a: not a.startswith("-"), args[args.index("--exclude") + 1 :])
-    )
-    return not values or any(not TEST_SELECTORS.match(value) for value in values)
+        return []
+    after = args[args.index("--exclude") + 1 :]
+    return list(itertools.takewhile(lambda a: not a.startswith("-"), after))
+
+
+def _without_exclude(args: Sequence[str]) -> list[str]:
+    if "--exclude" not in args:
+        return list(args)
+    at = args.index("--exclude")
+    return [*args[:at], *args[at + 1 + len(_excluded(args)) :]]
+
+
+def _only_tests(excluded: list[str]) -> bool:
+    """Whether excluding these still builds every model (tests only)."""
+    return all(TEST_SELECTORS.match(value) for value in excluded)
 
 
 def build_warehouse(

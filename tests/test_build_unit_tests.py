@@ -103,3 +103,25 @@ def test_the_fingerprint_covers_definitions_and_ignores_other_files(tmp_path, pr
     (project / "seeds").mkdir()
     (project / "seeds" / "targets.csv").write_text("k,v\n")
     assert code_fingerprint(project) != before
+
+
+def test_leaving_tests_out_is_a_whole_build_of_the_same_code(tmp_path, project, dbt_calls):
+    calls, _ = dbt_calls
+    paths = Paths.from_env(tmp_path / "home")
+    build_warehouse(paths, project_dir=project, extra_args=["--exclude", "test_type:data"])
+    build_warehouse(paths, project_dir=project)
+    assert calls == [[*FULL[:1], "--exclude", "test_type:data", "--full-refresh"], ["build", *UNIT]]
+
+
+def test_unit_tests_left_out_have_not_passed(tmp_path, project, dbt_calls):
+    calls, _ = dbt_calls
+    paths = Paths.from_env(tmp_path / "home")
+    build_warehouse(paths, project_dir=project, extra_args=UNIT)
+    build_warehouse(paths, project_dir=project, extra_args=["--exclude", "test_type:data"])
+    build_warehouse(paths, project_dir=project)
+    # Same code (no --full-refresh after the first), and the unit tests run until they pass.
+    assert calls == [
+        [*FULL[:1], *UNIT, "--full-refresh"],
+        ["build", "--exclude", "test_type:data"],
+        ["build", *UNIT],
+    ]

@@ -15,9 +15,11 @@ with
 indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
-    where indicator_code in (
-        select family_indicators.indicator_code from {{ ref(family_model) }} as family_indicators
-    )
+    -- The periods of the evidence under test (a refresh tests the periods it rewrote).
+    where {{ refreshed_periods_filter(ref('fct_indicator_values')) or '1 = 1' }}
+        and indicator_code in (
+            select family_indicators.indicator_code from {{ ref(family_model) }} as family_indicators
+        )
 
 ),
 
