@@ -57,32 +57,53 @@
     {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}
 
-{#- Tests read a model through get_where_subquery. In a refresh, the tests of a windowed
-    model check the periods it rewrote: its other rows were tested when they were
-    written and have not changed since. (dbt's own `where` config still applies.) -#}
+{#- Tests read a model through get_where_subquery. In a refresh they check what it
+    changed: the periods a windowed model rewrote, the rows of the new raw batches in a
+    staging model. The other rows were tested when they were written and have not
+    changed since (a new batch of people or reference data, a lost batch or a code change
+    make a full build, which tests everything). dbt's own `where` config still applies. -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
-    {%- set window = refreshed_periods_filter(relation) -%}
-    {%- if where or window -%}
-        {%- do return("(select * from " ~ relation ~ " where " ~ ([where, window] | select | join(" and ")) ~ ") dbt_subquery") -%}
+    {%- set tested = tested_model(relation) -%}
+    {%- set conditions = [config.get('where', ''), refreshed_periods_filter(tested), new_batches_filter(tested)] | select | list -%}
+    {%- if conditions -%}
+        {%- do return("(select * from " ~ relation ~ " where " ~ (conditions | join(" and ")) ~ ") dbt_subquery") -%}
     {%- endif -%}
     {%- do return(relation) -%}
 {%- endmacro %}
 
-{#- For a windowed model's relation during a refresh: a condition on period_key keeping
-    the periods this run recomputed; else ''. -#}
-{% macro refreshed_periods_filter(relation) -%}
-    {%- if not (execute and refreshing_periods()) -%}
+{#- The model node behind a relation (none for seeds, sources, or outside a run). -#}
+{% macro tested_model(relation) -%}
+    {%- if not (execute and refresh_from_date()) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model'
+            and node.alias == relation.identifier and node.schema == relation.schema -%}
+        {{ return(node) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- For a windowed model during a refresh: a condition keeping the periods this run
+    recomputed; else ''. (Also used by evidence_recomputes_values on both sides.) -#}
+{% macro refreshed_periods_filter(node) -%}
+    {%- if node is none or not refreshing_periods() or node.config.incremental_strategy != 'replace_periods' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | list -%}
-    {%- set tested = nodes | selectattr('alias', 'equalto', relation.identifier)
-        | selectattr('schema', 'equalto', relation.schema) | list -%}
-    {%- if not tested or tested[0].config.incremental_strategy != 'replace_periods' -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set grid = (nodes | selectattr('name', 'equalto', 'int_employee_periods') | first) -%}
+    {%- set grid = graph.nodes['model.' ~ project_name ~ '.int_employee_periods'] -%}
     {%- set grid_relation = api.Relation.create(database=grid.database, schema=grid.schema, identifier=grid.alias) -%}
     {{ return("period_key in (select period_key from " ~ grid_relation ~ " where "
         ~ refreshed_periods_condition(grid_relation) ~ ")") }}
+{%- endmacro %}
+
+{#- For a staging model during a refresh: a condition keeping the rows of the raw
+    batches that arrived since the last build (SCORECARD_REFRESH_BATCHES); else ''. -#}
+{% macro new_batches_filter(node) -%}
+    {%- if node is none or node.fqn[1] != 'staging' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set batches = env_var('SCORECARD_REFRESH_BATCHES', '').split(',') | select | list -%}
+    {%- for batch in batches if not modules.re.fullmatch('[A-Za-z0-9_.-]+', batch) -%}
+        {{ exceptions.raise_compiler_error("SCORECARD_REFRESH_BATCHES: not a batch id: " ~ batch) }}
+    {%- endfor -%}
+    {{ return("batch_id in ('" ~ (batches | join("', '")) ~ "')" if batches else "1 = 0") }}
 {%- endmacro %}

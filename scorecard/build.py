@@ -27,6 +27,8 @@ from scorecard.refresh_window import RawSnapshot, raw_snapshot, refresh_from_dat
 CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
 FAILED = {"error", "fail", "runtime error"}
+# More new raw batches than this since the last build: a full build (see plan_build).
+MAX_REFRESH_BATCHES = 1000
 # Excluding only these still builds every model: a whole build.
 TEST_SELECTORS = re.compile(r"^(test_type:(unit|data)|resource_type:(unit_test|test))$")
 
@@ -139,12 +141,18 @@ class BuildPlan:
     raw: RawSnapshot | None = None  # the raw batches this build reads
     refresh_from: dt.date | None = None  # periods ending earlier keep their rows
     runs_unit_tests: bool = False
+    new_batches: frozenset[str] = frozenset()  # since the last build, when refreshing
 
     @property
     def environment(self) -> dict[str, str]:
-        """Variables dbt needs besides dbt_environment(): the refresh date."""
-        date = self.refresh_from.isoformat() if self.refresh_from else ""
-        return {"SCORECARD_REFRESH_FROM_DATE": date}
+        """Variables dbt needs besides dbt_environment(): what a refresh recomputes and
+        tests (macros/refresh_window.sql)."""
+        return {
+            "SCORECARD_REFRESH_FROM_DATE": self.refresh_from.isoformat()
+            if self.refresh_from
+            else "",
+            "SCORECARD_REFRESH_BATCHES": ",".join(sorted(self.new_batches)),
+        }
 
     def succeeded(self) -> None:
         """Remember the code and raw batches this whole-project build ran on, and whether
@@ -200,18 +208,22 @@ def plan_build(
     fingerprint = code_fingerprint(project_dir, code_args)
     skip_unit_tests = unit_tests == "when-changed" and _holds(_unit_record(record), fingerprint)
     raw = raw_snapshot(paths)
-    refresh_from = None
+    refresh_from, new_batches = None, frozenset()
     if not _holds(record, fingerprint):
         args.append("--full-refresh")
     elif _raw_record(record).exists():
         previous = RawSnapshot.from_json(_raw_record(record).read_text(encoding="utf-8"))
-        refresh_from = refresh_from_date(paths, previous, raw)
+        new_batches = raw.added_since(previous)
+        # A backlog too long for an environment variable is built whole.
+        if len(new_batches) <= MAX_REFRESH_BATCHES:
+            refresh_from = refresh_from_date(paths, previous, raw)
     if skip_unit_tests and "test_type:unit" not in excluded:
         excluded.append("test_type:unit")
         args = [*code_args, "--exclude", *excluded]
     runs_unit_tests = "test_type:unit" not in excluded and "resource_type:unit_test" not in excluded
     return BuildPlan(
-        args, skip_unit_tests, fingerprint, record, raw, refresh_from, runs_unit_tests
+        args, skip_unit_tests, fingerprint, record, raw, refresh_from, runs_unit_tests,
+        new_batches if refresh_from else frozenset(),
     )  # fmt: skip
 
 

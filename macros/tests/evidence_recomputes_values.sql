@@ -16,7 +16,7 @@ indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
     -- The periods of the evidence under test (a refresh tests the periods it rewrote).
-    where {{ refreshed_periods_filter(ref('fct_indicator_values')) or '1 = 1' }}
+    where {{ refreshed_periods_filter(tested_model(ref('fct_indicator_values'))) or '1 = 1' }}
         and indicator_code in (
             select family_indicators.indicator_code from {{ ref(family_model) }} as family_indicators
         )
