@@ -96,14 +96,26 @@
 {%- endmacro %}
 
 {#- For a staging model during a refresh: a condition keeping the rows of the raw
-    batches that arrived since the last build (SCORECARD_REFRESH_BATCHES); else ''. -#}
+    batches of its source that arrived since the last build (SCORECARD_REFRESH_BATCHES,
+    `<source>.<table>:<batch id>,...`); '1 = 0' when none did, which spares the test
+    reading the model at all; else ''. -#}
 {% macro new_batches_filter(node) -%}
     {%- if node is none or node.fqn[1] != 'staging' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set batches = env_var('SCORECARD_REFRESH_BATCHES', '').split(',') | select | list -%}
-    {%- for batch in batches if not modules.re.fullmatch('[A-Za-z0-9_.-]+', batch) -%}
-        {{ exceptions.raise_compiler_error("SCORECARD_REFRESH_BATCHES: not a batch id: " ~ batch) }}
+    {%- set tables = [] -%}
+    {%- for dependency in node.depends_on.nodes if dependency.startswith('source.') -%}
+        {%- do tables.append(dependency.split('.', 2)[2]) -%}
+    {%- endfor -%}
+    {%- set batches = [] -%}
+    {%- for pair in env_var('SCORECARD_REFRESH_BATCHES', '').split(',') | select -%}
+        {%- set table, batch = pair.split(':', 1) -%}
+        {%- if not modules.re.fullmatch('[A-Za-z0-9_.-]+', batch) -%}
+            {{ exceptions.raise_compiler_error("SCORECARD_REFRESH_BATCHES: not a batch id: " ~ batch) }}
+        {%- endif -%}
+        {%- if table in tables -%}
+            {%- do batches.append(batch) -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return("batch_id in ('" ~ (batches | join("', '")) ~ "')" if batches else "1 = 0") }}
 {%- endmacro %}

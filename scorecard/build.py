@@ -141,7 +141,7 @@ class BuildPlan:
     raw: RawSnapshot | None = None  # the raw batches this build reads
     refresh_from: dt.date | None = None  # periods ending earlier keep their rows
     runs_unit_tests: bool = False
-    new_batches: frozenset[str] = frozenset()  # since the last build, when refreshing
+    new_batches: frozenset[tuple[str, str]] = frozenset()  # (table, batch) new since the last build
 
     @property
     def environment(self) -> dict[str, str]:
@@ -151,7 +151,7 @@ class BuildPlan:
             "SCORECARD_REFRESH_FROM_DATE": self.refresh_from.isoformat()
             if self.refresh_from
             else "",
-            "SCORECARD_REFRESH_BATCHES": ",".join(sorted(self.new_batches)),
+            "SCORECARD_REFRESH_BATCHES": ",".join(f"{t}:{b}" for t, b in sorted(self.new_batches)),
         }
 
     def succeeded(self) -> None:

@@ -52,11 +52,13 @@ class RawSnapshot:
         batches = {table: sorted(ids) for table, ids in sorted(self.batches.items())}
         return json.dumps({"taken_on": self.taken_on.isoformat(), "batches": batches}, indent=1)
 
-    def added_since(self, previous: RawSnapshot) -> frozenset[str]:
-        """Batch ids present now and not in `previous`."""
+    def added_since(self, previous: RawSnapshot) -> frozenset[tuple[str, str]]:
+        """(table, batch id) of the batches present now and not in `previous`."""
         before = previous.batches
-        return frozenset().union(
-            *(ids - before.get(t, frozenset()) for t, ids in self.batches.items())
+        return frozenset(
+            (table, batch)
+            for table, ids in self.batches.items()
+            for batch in ids - before.get(table, frozenset())
         )
 
     @classmethod

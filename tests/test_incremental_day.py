@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -18,6 +19,7 @@ from scorecard.generate import generate_company
 from scorecard.ingest import ingest
 from scorecard.paths import Paths
 from tests.conftest import write
+from tests.pg_support import require_postgres
 
 DAY = dt.date(2026, 9, 30)
 
@@ -79,9 +81,9 @@ def append_csv(path, row: dict) -> None:
         csv.DictWriter(handle, fieldnames=list(row)).writerow(row)
 
 
-def refreshed_and_rebuilt(tmp_path, refresh_args=()):
-    """A warehouse built, then refreshed with the day (and corrections), and one built
-    from scratch over the same raw zone."""
+def company_without_its_last_day(tmp_path) -> tuple[Paths, Path, int]:
+    """A generated company ingested without its last day, and the day's landing files
+    (with the corrections): the home, the increment folder, the rows it holds."""
     incremental = Paths.from_env(tmp_path / "incremental")
     summary = generate_company(incremental.landing, scale=0.05, seed=11)
     assert summary.as_of == DAY
@@ -89,17 +91,30 @@ def refreshed_and_rebuilt(tmp_path, refresh_args=()):
     assert moved["crm/orders"] > 0 and moved["crm/activities"] > 0 and moved["finance/invoices"] > 0
     append_corrections(incremental.landing, tmp_path / "increment")
     ingest(incremental, incremental.landing)
-    build_warehouse(incremental, extra_args=["--exclude", "test_type:data"])
+    return incremental, tmp_path / "increment", sum(moved.values()) + 3
 
-    report = ingest(incremental, tmp_path / "increment")
-    assert sum(r.rows_loaded for r in report.loaded) == sum(moved.values()) + 3
-    # With its data tests: in a refresh they check the periods it rewrote.
-    refresh = build_warehouse(incremental, extra_args=list(refresh_args))
 
+def ingest_the_day(paths: Paths, increment: Path, rows: int) -> None:
+    report = ingest(paths, increment)
+    assert sum(r.rows_loaded for r in report.loaded) == rows
+
+
+def full_build_of_the_same_raw_zone(tmp_path, incremental: Paths) -> Paths:
     full = Paths.from_env(tmp_path / "full")
     shutil.copytree(incremental.raw, full.raw)
     build_warehouse(full, extra_args=["--exclude", "test_type:data"])
-    return incremental, full, refresh
+    return full
+
+
+def refreshed_and_rebuilt(tmp_path, refresh_args=()):
+    """A warehouse built, then refreshed with the day (and corrections), and one built
+    from scratch over the same raw zone."""
+    incremental, increment, rows = company_without_its_last_day(tmp_path)
+    build_warehouse(incremental, extra_args=["--exclude", "test_type:data"])
+    ingest_the_day(incremental, increment, rows)
+    # With its data tests: in a refresh they check the periods it rewrote.
+    refresh = build_warehouse(incremental, extra_args=list(refresh_args))
+    return incremental, full_build_of_the_same_raw_zone(tmp_path, incremental), refresh
 
 
 @pytest.mark.slow
@@ -132,6 +147,21 @@ def test_a_refresh_date_too_late_leaves_stale_periods_that_the_comparison_catche
         comparison = compare_engines(rebuilt, refreshed)
     stale = {mart.mart for mart in comparison.marts if mart.problems}
     assert {"fct_indicator_values", "fct_scorecard_lines"} <= stale
+
+
+@pytest.mark.slow
+def test_a_postgresql_refresh_equals_a_full_build(tmp_path):
+    require_postgres()
+    incremental, increment, rows = company_without_its_last_day(tmp_path)
+    with open_engine("postgres", incremental) as postgres:
+        postgres.build(extra_args=["--exclude", "test_type:data"])
+        ingest_the_day(incremental, increment, rows)
+        refresh = postgres.build()  # the data tests too, on the refreshed periods
+        assert refresh.refresh_from is not None and refresh.refresh_from <= dt.date(2026, 3, 1)
+        full = full_build_of_the_same_raw_zone(tmp_path, incremental)
+        with open_engine("duckdb", full) as rebuilt:
+            comparison = compare_engines(rebuilt, postgres)
+    assert comparison.equal, comparison.summary()
 
 
 def evidence_rows(paths: Paths) -> tuple[list[str], list[tuple]]:

@@ -135,5 +135,7 @@ def test_the_snapshot_round_trips_and_names_the_batches_added_since(paths, built
     assert RawSnapshot.from_json(built.to_json()) == built
     put_batch(paths, "crm.orders", "b2", [{"order_id": "O3", "order_date": "2026-11-03"}])
     put_batch(paths, "survey.csat_responses", "c7", [{"response_id": "R1"}])
-    assert raw_snapshot(paths).added_since(built) == {"b2", "c7"}
+    assert raw_snapshot(paths).added_since(built) == {
+        ("crm.orders", "b2"), ("survey.csat_responses", "c7"),
+    }  # fmt: skip
     assert built.batches["crm.orders"] == {"b1"} and built.batches["crm.rfqs"] == frozenset()
