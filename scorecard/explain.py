@@ -243,21 +243,12 @@ def render_text(result: dict[str, Any]) -> list[str]:
             f"  360 {_num(card['score_360'])}; overall {_num(card['overall_score'])} = "
             f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360"
             + ("" if card["score_360"] is not None else " (no 360: KPI alone)")
-            + (
-                f" + {_num(card['overall_adjustment_points'])} appeal points"
-                if card["overall_adjustment_points"] is not None
-                and card["overall_score"] is not None
-                else ""
-            ),
-            *(
-                [
-                    f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
-                    f"overall {_num(card['computed_overall_score'])} -> final "
-                    f"{_num(card['overall_score'])}"
-                ]
-                if card["is_adjusted"]
-                else []
-            ),
+            + (f" + {_num(card['overall_adjustment_points'])} appeal points"
+               if card["overall_adjustment_points"] is not None and card["overall_score"]
+               is not None else ""),
+            *([f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
+               f"overall {_num(card['computed_overall_score'])} -> final "
+               f"{_num(card['overall_score'])}"] if card["is_adjusted"] else []),
             f"  band {card['band_code']}, light {card['traffic_light']}, "
             f"rank {card['rank_in_role']} in role, {card['rank_in_team']} in team; "
             f"comparable {_num(card['comparable_score'])}"

@@ -74,7 +74,9 @@ def _duckdb_tables(duck: duckdb.DuckDBPyConnection, catalog: str, schema: str,
 def _copy_table(duck, cursor, query: str, target_schema: str, table: str, paths: Paths) -> int:
     columns = query_columns(duck, query, table)
     target = f"{ident(target_schema)}.{ident(table)}"
-    cursor.execute(f"create table {target} ({', '.join(f'{ident(n)} {t}' for n, t in columns)})")
+    cursor.execute(
+        f"create table {target} ({', '.join(f'{ident(n)} {t}' for n, t in columns)})"
+    )
     rows = copy_from_duckdb(duck, query, cursor, target, [n for n, _ in columns], paths.tmp)
     cursor.execute(f"analyze {target}")
     return rows
@@ -145,7 +147,9 @@ def publish_postgres(paths: Paths, connection: PgConnection) -> PgPublication:
 
 def _publish(paths: Paths, connection: PgConnection) -> PgPublication:
     if not paths.serving_db.exists():
-        raise UserError(f"nothing published yet at {paths.serving_db}: run `scorecard build` first")
+        raise UserError(
+            f"nothing published yet at {paths.serving_db}: run `scorecard build` first"
+        )
     if not paths.warehouse_db.exists():
         raise UserError(f"no warehouse at {paths.warehouse_db}: run `scorecard build` first")
     publication_id = f"{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"

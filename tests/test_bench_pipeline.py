@@ -13,7 +13,7 @@ from scorecard.errors import UserError
 def test_peak_memory_sees_at_least_this_process():
     with PeakMemory(interval=0.01) as memory:
         ballast = bytearray(64 * 2**20)  # 64 MiB, touched
-        ballast[::4096] = b"x" * len(ballast[::4096])
+        ballast[:: 4096] = b"x" * len(ballast[:: 4096])
     assert memory.peak_bytes >= 64 * 2**20
 
 
@@ -49,8 +49,5 @@ def test_cli_prints_one_line_per_stage(monkeypatch):
     output = CliRunner().invoke(app, ["bench", "--scale", "0.5", "--engine", "spark"]).output
     assert "scale 0.5 on spark (test machine" in output
     assert "generate       2.0 s         1,000 rows          500 rows/s  peak     100 MB" in output
-    assert (
-        "build         50.0 s           900 rows           18 rows/s  peak     800 MB  (note)"
-        in output
-    )
+    assert "build         50.0 s           900 rows           18 rows/s  peak     800 MB  (note)" in output
     assert "build / scan floor = 100x" in output

@@ -96,14 +96,10 @@ def test_every_refusal_names_its_reason(home, monkeypatch):
 
 def test_open_appeals_and_data_newer_than_the_build_block_certification(home):
     publish_preliminary(home, "2026-Q3", HR)
-    open_ids = (
-        duckdb.connect(str(home.warehouse_db), read_only=True)
-        .execute(
-            "select appeal_id from staging.stg_hr__appeals "
-            "where fiscal_quarter = '2026-Q3' and appeal_status = 'open' order by 1"
-        )
-        .fetchall()
-    )
+    open_ids = duckdb.connect(str(home.warehouse_db), read_only=True).execute(
+        "select appeal_id from staging.stg_hr__appeals "
+        "where fiscal_quarter = '2026-Q3' and appeal_status = 'open' order by 1"
+    ).fetchall()
     assert open_ids  # the demo leaves appeals of its last quarter open
     assert f"appeal(s) still open for 2026-Q3: {open_ids[0][0]}" in _refusal(home, "2026-Q3")
     result = CliRunner().invoke(app, [
@@ -123,14 +119,10 @@ def test_open_appeals_and_data_newer_than_the_build_block_certification(home):
 def test_revision_two_stores_its_diff_and_leaves_revision_one_intact(home):
     first = _certified(home, note="Q2 close").certification
     assert first.content_hash == first.content_hash.lower() and len(first.content_hash) == 64
-    scorecard_id, before = (
-        duckdb.connect(str(home.serving_db), read_only=True)
-        .execute(
-            "select scorecard_id, overall_score from marts.fct_scorecards "
-            f"where fiscal_quarter = '{QUARTER}' order by scorecard_id limit 1"
-        )
-        .fetchone()
-    )
+    scorecard_id, before = duckdb.connect(str(home.serving_db), read_only=True).execute(
+        "select scorecard_id, overall_score from marts.fct_scorecards "
+        f"where fiscal_quarter = '{QUARTER}' order by scorecard_id limit 1"
+    ).fetchone()
     _serving_update(home, f"update marts.fct_scorecards set overall_score = {before} + 2.5 "
                           f"where scorecard_id = '{scorecard_id}'")  # fmt: skip
     second = certify_quarter(home, QUARTER, HR, revise=True, reason="appeal AP-9 accepted")
@@ -241,9 +233,7 @@ def test_tampering_is_reported_file_by_file(home, tmp_path):
     (csv_out / "review_360.csv").unlink()
     (csv_out / "extra.csv").write_text("x\n")
     problems = verify_export(home, csv_out)
-    assert (
-        "scorecard_lines.csv: sha256 differs from manifest.json (the file was changed)" in problems
-    )
+    assert "scorecard_lines.csv: sha256 differs from manifest.json (the file was changed)" in problems
     assert any(p.startswith("scorecard_lines.csv row 2 column indicator_score: '99.9'")
                for p in problems)  # fmt: skip
     assert "review_360.csv: missing (listed in manifest.json)" in problems
@@ -338,57 +328,14 @@ def test_hostile_cli_values_end_in_one_error_line(home, tmp_path):
         (["export", QUARTER, "--revision", "7", "--out", str(tmp_path / "c")], "no revision 7"),
         (["export", "2025-Q1", "--out", str(tmp_path / "d")], "2025-Q1 is not certified"),
         (["verify-export", str(tmp_path / "busy")], "has no manifest.json"),
-        (
-            [
-                "appeal",
-                "resolve",
-                "AP-00002' or '1'='1",
-                "--decision",
-                "accepted",
-                "--points",
-                "1",
-                "--reason",
-                "r",
-                "--by",
-                "x",
-            ],
-            "no appeal",
-        ),  # fmt: skip
-        (
-            ["appeal", "resolve", "AP-1", "--decision", "maybe", "--reason", "r", "--by", "x"],
-            "--decision must be",
-        ),  # fmt: skip
-        (
-            [
-                "appeal",
-                "resolve",
-                "AP-1",
-                "--decision",
-                "accepted",
-                "--points",
-                "1000",
-                "--reason",
-                "r",
-                "--by",
-                "x",
-            ],
-            "between -100 and 100",
-        ),  # fmt: skip
-        (
-            [
-                "appeal",
-                "add",
-                "--employee",
-                "E-99999",
-                "--quarter",
-                QUARTER,
-                "--reason",
-                "r",
-                "--by",
-                "x",
-            ],
-            "unknown hr.employees.employee_id",
-        ),  # fmt: skip
+        (["appeal", "resolve", "AP-00002' or '1'='1", "--decision", "accepted", "--points", "1",
+          "--reason", "r", "--by", "x"], "no appeal"),  # fmt: skip
+        (["appeal", "resolve", "AP-1", "--decision", "maybe", "--reason", "r", "--by", "x"],
+         "--decision must be"),  # fmt: skip
+        (["appeal", "resolve", "AP-1", "--decision", "accepted", "--points", "1000",
+          "--reason", "r", "--by", "x"], "between -100 and 100"),  # fmt: skip
+        (["appeal", "add", "--employee", "E-99999", "--quarter", QUARTER, "--reason", "r",
+          "--by", "x"], "unknown hr.employees.employee_id"),  # fmt: skip
     ]
     for args, expected in cases:
         result = runner.invoke(app, [*args, *h])
@@ -455,15 +402,11 @@ def test_export_killed_leaves_no_partial_export_and_a_rerun_matches(home, tmp_pa
 
 def test_appeal_rebuild_from_scratch_and_hostile_hr_texts(home, tmp_path):
     kept = _certified(home, "2026-Q1").certification
-    employee, indicator, computed = (
-        duckdb.connect(str(home.serving_db), read_only=True)
-        .execute(
-            "select employee_id, indicator_code, indicator_score from marts.fct_scorecard_lines "
-            f"where fiscal_quarter = '{QUARTER}' and line_status = 'scored' and not is_adjusted "
-            "order by employee_id, indicator_code limit 1"
-        )
-        .fetchone()
-    )
+    employee, indicator, computed = duckdb.connect(str(home.serving_db), read_only=True).execute(
+        "select employee_id, indicator_code, indicator_score from marts.fct_scorecard_lines "
+        f"where fiscal_quarter = '{QUARTER}' and line_status = 'scored' and not is_adjusted "
+        "order by employee_id, indicator_code limit 1"
+    ).fetchone()
     runner, h = CliRunner(), ["--home", str(home.home)]
     added = runner.invoke(app, ["appeal", "add", "--employee", employee, "--quarter", QUARTER,
                                 "--indicator", indicator, "--reason", "two visits missing",
@@ -495,16 +438,12 @@ def test_appeal_rebuild_from_scratch_and_hostile_hr_texts(home, tmp_path):
     q1 = export_certified(home, "2026-Q1", "csv", tmp_path / "q1").out
     assert verify_export(home, q1) == []
     assert json.loads((q1 / "manifest.json").read_text())["content_hash"] == kept.content_hash
-    line = (
-        duckdb.connect(str(home.serving_db), read_only=True)
-        .execute(
-            "select computed_indicator_score, adjustment_points, indicator_score, is_adjusted, "
-            "appeal_ids, adjusted_by from marts.fct_scorecard_lines "
-            "where employee_id = ? and fiscal_quarter = ? and indicator_code = ?",
-            [employee, QUARTER, indicator],
-        )
-        .fetchone()
-    )
+    line = duckdb.connect(str(home.serving_db), read_only=True).execute(
+        "select computed_indicator_score, adjustment_points, indicator_score, is_adjusted, "
+        "appeal_ids, adjusted_by from marts.fct_scorecard_lines "
+        "where employee_id = ? and fiscal_quarter = ? and indicator_code = ?",
+        [employee, QUARTER, indicator],
+    ).fetchone()
     assert line == (computed, 5.0, computed + 5.0, True, appeal_id, hostile)
     explained = runner.invoke(app, ["explain", "--employee", employee, "--quarter", QUARTER,
                                     "--indicator", indicator, *h])  # fmt: skip

@@ -32,21 +32,13 @@ def test_demo_builds_the_warehouse_and_records_the_run(demo_home):
     state = json.loads(demo_home.state_file.read_text())
     assert state["status"] == "succeeded"
     assert [s["name"] for s in state["steps"]][:6] == [
-        "generate",
-        "ingest",
-        "raw checks",
-        "dbt build",
-        "mart checks",
-        "publish",
-    ]
+        "generate", "ingest", "raw checks", "dbt build", "mart checks", "publish"]
     # Both boundaries were checked, nothing critical failed, and BI sees the history.
     with duckdb.connect(str(demo_home.serving_db), read_only=True) as con:
         runs = con.execute(
             "select count(*), sum(critical_failures), sum(expectations) from quality.dq_runs"
         ).fetchone()
-        suites = {
-            r[0] for r in con.execute("select distinct suite from quality.dq_results").fetchall()
-        }
+        suites = {r[0] for r in con.execute("select distinct suite from quality.dq_results").fetchall()}
     assert runs[0] >= 2 and runs[1] == 0 and runs[2] > 300
     assert {"raw.crm__orders", "raw.load_health", "marts.fct_scorecards"} <= suites
     with duckdb.connect(str(demo_home.warehouse_db), read_only=True) as con:

@@ -132,11 +132,7 @@ def test_integrity_holdouts_are_explained_and_match_the_scorecard(home):
     assert orders >= cheat["orders"]
     result = explain(home, Request(cheat["employee_id"], quarter, None, 20, "bi"))
     (case,) = result["integrity_cases"]
-    assert (case["case_id"], case["review_status"], case["is_held_out"]) == (
-        case_id,
-        "rejected",
-        True,
-    )
+    assert (case["case_id"], case["review_status"], case["is_held_out"]) == (case_id, "rejected", True)
     assert case["orders"] == orders and abs(case["amount_rc"] - amount) < 1e-6
     text = "\n".join(render_text(result))
     assert f"integrity case {case_id}" in text and "held out of scoring; rejected by" in text

@@ -25,20 +25,12 @@ def test_gx_metrics_work_on_a_plain_duckdb_table(tmp_path):
 
     database = tmp_path / "t.duckdb"
     with duckdb.connect(str(database)) as con:
-        con.execute(
-            "create table answers as select * from (values (1, 4), (2, 5), (3, 9)) t(id, csat)"
-        )
+        con.execute("create table answers as select * from (values (1, 4), (2, 5), (3, 9)) t(id, csat)")
     source = new_context().data_sources.add_sql("t", connection_string=f"duckdb:///{database}")
-    batch = (
-        source.add_table_asset("answers", table_name="answers")
-        .add_batch_definition_whole_table("all")
-        .get_batch()
-    )
+    batch = source.add_table_asset("answers", table_name="answers").add_batch_definition_whole_table("all").get_batch()
     try:
         count = batch.validate(gx.expectations.ExpectTableRowCountToEqual(value=3))
-        csat = batch.validate(
-            gx.expectations.ExpectColumnValuesToBeBetween(column="csat", min_value=1, max_value=5)
-        )
+        csat = batch.validate(gx.expectations.ExpectColumnValuesToBeBetween(column="csat", min_value=1, max_value=5))
     finally:
         close(source)
     assert count.success and count.result["observed_value"] == 3
@@ -72,23 +64,16 @@ def test_a_bad_raw_row_fails_its_expectations_with_the_row_named(tmp_path):
     assert clean.outcomes and not clean.blocking
 
     # One row with no name and a duplicated key inside one batch.
-    _add_raw_batch(
-        paths,
-        "hr.employees",
-        "select * replace ('99-tampered' as _batch_id, "
-        "case when employee_id = 'E1' then null else full_name end as full_name) from {existing} "
-        "union all select * replace ('99-tampered' as _batch_id) from {existing} where employee_id = 'E2'",
-    )
+    _add_raw_batch(paths, "hr.employees", "select * replace ('99-tampered' as _batch_id, "
+                   "case when employee_id = 'E1' then null else full_name end as full_name) from {existing} "
+                   "union all select * replace ('99-tampered' as _batch_id) from {existing} where employee_id = 'E2'")
     run = run_checks(paths, ["raw.hr__employees"])
     failed = {(o.column_name, o.expectation): o for o in run.blocking}
     not_null = failed[("full_name", "expect_column_values_to_not_be_null")]
     assert not_null.table_name == "hr.employees" and not_null.unexpected_count == 1
     unique = next(o for o in run.blocking if o.expectation.startswith("primary key"))
     assert unique.unexpected_count == 2 and unique.sample  # both copies of E2
-    assert (
-        "hr.employees.full_name: expect_column_values_to_not_be_null failed (1 unexpected)"
-        in not_null.describe()
-    )
+    assert "hr.employees.full_name: expect_column_values_to_not_be_null failed (1 unexpected)" in not_null.describe()
 
 
 def test_results_are_stored_as_history(tmp_path):
@@ -113,17 +98,10 @@ def test_a_batch_far_smaller_than_recent_ones_raises_a_volume_warning(tmp_path):
     paths = _ingested(tmp_path)
     landing = tmp_path / "landing"
     rows = "".join(f"E{i},Person {i},2024-01-15,,2024-01-15 09:00:00\n" for i in range(3, 203))
-    write(
-        landing,
-        "hr/employees__big.csv",
-        "employee_id,full_name,hire_date,termination_date,updated_at\n" + rows,
-    )
+    write(landing, "hr/employees__big.csv", "employee_id,full_name,hire_date,termination_date,updated_at\n" + rows)
     ingest(paths, landing, today=TODAY)
-    write(
-        landing,
-        "hr/employees__small.csv",
-        "employee_id,full_name,hire_date,termination_date,updated_at\nE9,X Y,2024-01-15,,2024-01-15 09:00:00\n",
-    )
+    write(landing, "hr/employees__small.csv",
+          "employee_id,full_name,hire_date,termination_date,updated_at\nE9,X Y,2024-01-15,,2024-01-15 09:00:00\n")
     ingest(paths, landing, today=TODAY)
     # Batches: 2 rows, 200 rows, then 1 row: under half the median (101) of the previous two.
     run = run_checks(paths, ["raw.load_health"])
@@ -167,10 +145,8 @@ def test_a_broken_mart_blocks_publishing_and_certification(demo_home, tmp_path):
         scorecard_id, score = con.execute(
             "select scorecard_id, overall_score from marts.fct_scorecards "
             "where band_code = 'fail' order by scorecard_id limit 1").fetchone()  # fmt: skip
-        con.execute(
-            "update marts.fct_scorecards set band_code = 'excellent' where scorecard_id = ?",
-            [scorecard_id],
-        )
+        con.execute("update marts.fct_scorecards set band_code = 'excellent' where scorecard_id = ?",
+                    [scorecard_id])
     # The warehouse changed after the last check: publishing must wait for a new one.
     assert any("before the data changed" in b for b in blockers(paths, ["marts.fct_scorecards"]))
     served_before = paths.serving_db.stat().st_mtime_ns
@@ -184,8 +160,6 @@ def test_a_broken_mart_blocks_publishing_and_certification(demo_home, tmp_path):
     refused = runner.invoke(app, ["publish", "--home", str(paths.home)])
     assert refused.exit_code == 1 and "not publishing" in refused.output
     assert paths.serving_db.stat().st_mtime_ns == served_before
-    assert any(
-        "critical data-quality failure" in b and scorecard_id in b
-        for b in certification_blockers(paths)
-    )
+    assert any("critical data-quality failure" in b and scorecard_id in b
+               for b in certification_blockers(paths))
     assert score is not None

@@ -84,7 +84,8 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, what: str) -
 def _source(table: str, quarter: str) -> str:
     mart = CERTIFIED_TABLES[table][0]
     return (
-        f"(select * from published.marts.{ident(mart)} where fiscal_quarter = {literal(quarter)})"
+        f"(select * from published.marts.{ident(mart)} "
+        f"where fiscal_quarter = {literal(quarter)})"
     )
 
 
@@ -180,9 +181,7 @@ def _snapshot_digests(store: Store, quarter: str) -> tuple[dict[str, str], dict,
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
         digests[table], columns[table], counts[table] = (
-            table_digest(table, names, rows),
-            names,
-            len(rows),
+            table_digest(table, names, rows), names, len(rows)
         )
     return digests, columns, counts
 

@@ -88,10 +88,8 @@ def certify_command(
     reason: Annotated[str | None, typer.Option(help="Why the revision (with --revise).")] = None,
     min_completeness: Annotated[
         float | None,
-        typer.Option(
-            help="Share of scorecard lines that must have a value "
-            "(default 0.8 or SCORECARD_MIN_COMPLETENESS)."
-        ),
+        typer.Option(help="Share of scorecard lines that must have a value "
+                          "(default 0.8 or SCORECARD_MIN_COMPLETENESS)."),
     ] = None,  # fmt: skip
     home: HomeOption = None,
 ) -> None:

@@ -76,7 +76,9 @@ create table if not exists preliminary_publications (
     publication_id varchar
 );
 """
-_CHANGES_DATA = re.compile(r"\b(update|delete|drop|truncate|replace|merge|conflict|rename)\b", re.I)
+_CHANGES_DATA = re.compile(
+    r"\b(update|delete|drop|truncate|replace|merge|conflict|rename)\b", re.I
+)
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 

@@ -182,13 +182,8 @@ def build_integrity_reviews(tl: Timeline, gamed: list[dict[str, object]]) -> Col
         "case_id": pa.array([f"INT-{g['employee_id']}-{g['month']}" for g in decided], pa.string()),
         "decision": pa.array(["reject"] * n, pa.string()),
         "reason": pa.array(
-            [
-                "orders entered in bulk late in the evening from one machine; customers did not "
-                "confirm them"
-            ]
-            * n,
-            pa.string(),
-        ),  # fmt: skip
+            ["orders entered in bulk late in the evening from one machine; customers did not "
+             "confirm them"] * n, pa.string()),  # fmt: skip
         "reviewed_by": words(names.HR_DECIDERS, np.zeros(n, np.int64)),
         "reviewed_at": stamps(reviewed),
     }

@@ -41,7 +41,9 @@ def _suite_files() -> dict[str, Path]:
 
 def _boundaries(suites: list[str]) -> tuple[bool, bool]:
     """Whether the suites read the raw zone, and whether they read the warehouse."""
-    return any(s.startswith("raw.") for s in suites), any(not s.startswith("raw.") for s in suites)
+    return any(s.startswith("raw.") for s in suites), any(
+        not s.startswith("raw.") for s in suites
+    )
 
 
 def suite_names() -> list[str]:

@@ -140,19 +140,7 @@ def latest_outcomes(paths: Paths) -> dict[str, tuple[dt.datetime, list[Outcome]]
             join last_run using (suite, checked_at) order by r.suite, r.expectation
         """).fetchall()  # fmt: skip
     found: dict[str, tuple[dt.datetime, list[Outcome]]] = {}
-    for (
-        checked_at,
-        suite,
-        table,
-        expectation,
-        column,
-        severity,
-        success,
-        observed,
-        count,
-        sample,
-        error,
-    ) in rows:  # noqa: E501
+    for checked_at, suite, table, expectation, column, severity, success, observed, count, sample, error in rows:  # noqa: E501
         outcome = Outcome(
             suite, table, expectation, column, severity, success,
             json.loads(observed) if observed else None, count,
@@ -192,10 +180,8 @@ def blockers(paths: Paths, suites: Iterable[str] | None = None) -> list[str]:
         checked_at, outcomes = latest[suite]
         changed = loaded if suite.startswith("raw.") else built
         if changed and checked_at < changed:
-            blockers.append(
-                f"{suite} last ran at {checked_at:%Y-%m-%d %H:%M:%S}, before the "
-                f"data changed at {changed:%Y-%m-%d %H:%M:%S}: run `scorecard check`"
-            )
+            blockers.append(f"{suite} last ran at {checked_at:%Y-%m-%d %H:%M:%S}, before the "
+                            f"data changed at {changed:%Y-%m-%d %H:%M:%S}: run `scorecard check`")
         blockers += [
             "critical data-quality failure: " + o.describe()
             for o in outcomes if not o.success and o.severity == "critical"

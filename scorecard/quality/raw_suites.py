@@ -127,8 +127,7 @@ def raw_suite(table: Table, tables: dict[str, Table]) -> dict:
     pairs = ", ".join(f"({literal(n)}, {literal(t)})" for n, t in expected)
     expectations = [
         _expectation(
-            "expect_table_columns_to_match_set",
-            column_set=[n for n, _ in expected],
+            "expect_table_columns_to_match_set", column_set=[n for n, _ in expected],
             exact_match=True,
         ),
         _unexpected_rows(

@@ -46,7 +46,7 @@ LOG_COLUMNS = (
     "{\"table\": 'varchar', rows_loaded: 'bigint', finished_at: 'varchar', status: 'varchar'}"
 )
 NO_LOGS = (
-    '(select null::varchar as "table", null::bigint as rows_loaded, '
+    "(select null::varchar as \"table\", null::bigint as rows_loaded, "
     "null::varchar as finished_at, null::varchar as status where false)"
 )
 
