@@ -141,18 +141,15 @@ class BuildPlan:
     raw: RawSnapshot | None = None  # the raw batches this build reads
     refresh_from: dt.date | None = None  # periods ending earlier keep their rows
     runs_unit_tests: bool = False
-    new_batches: frozenset[tuple[str, str]] = frozenset()  # (table, batch) new since the last build
+    new_batches: frozenset[tuple[str, str]] = frozenset()  # (table, batch id) since the last build
 
     @property
     def environment(self) -> dict[str, str]:
         """Variables dbt needs besides dbt_environment(): what a refresh recomputes and
         tests (macros/refresh_window.sql)."""
-        return {
-            "SCORECARD_REFRESH_FROM_DATE": self.refresh_from.isoformat()
-            if self.refresh_from
-            else "",
-            "SCORECARD_REFRESH_BATCHES": ",".join(f"{t}:{b}" for t, b in sorted(self.new_batches)),
-        }
+        date = self.refresh_from.isoformat() if self.refresh_from else ""
+        batches = ",".join(f"{table}:{batch}" for table, batch in sorted(self.new_batches))
+        return {"SCORECARD_REFRESH_FROM_DATE": date, "SCORECARD_REFRESH_BATCHES": batches}
 
     def succeeded(self) -> None:
         """Remember the code and raw batches this whole-project build ran on, and whether
