@@ -208,7 +208,7 @@ def plan_build(
     refresh_from, new_batches = None, frozenset()
     if not _holds(record, fingerprint):
         args.append("--full-refresh")
-    elif _raw_record(record).exists():
+    elif _raw_record(record).exists() and not _duckdb_warehouse_gone(paths, environment):
         previous = RawSnapshot.from_json(_raw_record(record).read_text(encoding="utf-8"))
         new_batches = raw.added_since(previous)
         # A backlog too long for an environment variable is built whole.
@@ -222,6 +222,14 @@ def plan_build(
         args, skip_unit_tests, fingerprint, record, raw, refresh_from, runs_unit_tests,
         new_batches if refresh_from else frozenset(),
     )  # fmt: skip
+
+
+def _duckdb_warehouse_gone(paths: Paths, environment: Mapping[str, str] | None) -> bool:
+    """Whether the DuckDB warehouse file was deleted since the last build (to rebuild it):
+    then nothing is refreshed, everything is built and tested whole."""
+    settings = {**os.environ, **dbt_environment(paths), **(environment or {})}
+    on_duckdb = settings.get("SCORECARD_DBT_TARGET", "duckdb") == "duckdb"
+    return on_duckdb and not Path(settings["SCORECARD_WAREHOUSE_DB"]).exists()
 
 
 def _excluded(args: Sequence[str]) -> list[str]:

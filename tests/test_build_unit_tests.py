@@ -3,6 +3,7 @@ unit tests; a refresh of new data with the same code does neither."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -125,3 +126,19 @@ def test_unit_tests_left_out_have_not_passed(tmp_path, project, dbt_calls):
         ["build", "--exclude", "test_type:data"],
         ["build", *UNIT],
     ]
+
+
+def test_a_refresh_reads_the_raw_batches_of_the_last_build_unless_the_warehouse_is_gone(
+    tmp_path, project, dbt_calls
+):
+    paths = Paths.from_env(tmp_path / "home")
+    day = dt.datetime.now(dt.UTC).date()
+    first = build_warehouse(paths, project_dir=project)
+    paths.warehouse_db.parent.mkdir(parents=True)
+    paths.warehouse_db.write_bytes(b"")  # what dbt would have built
+    second = build_warehouse(paths, project_dir=project)
+    paths.warehouse_db.unlink()  # deleted to rebuild it
+    third = build_warehouse(paths, project_dir=project)
+    # Nothing new since the first build: the periods still running, from the day before.
+    assert first.refresh_from is None and third.refresh_from is None
+    assert second.refresh_from == day - dt.timedelta(days=1)
