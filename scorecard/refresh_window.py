@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import duckdb
 
 from scorecard.contract import Table, load_contract
-from scorecard.ingest.zone import RawZone
+from scorecard.ingest.zone import RawZone, committed_batches
 from scorecard.paths import PROJECT_ROOT, Paths
 from scorecard.sql import ident, literal
 
@@ -70,11 +70,10 @@ class RawSnapshot:
 
 def raw_snapshot(paths: Paths, today: dt.date | None = None) -> RawSnapshot:
     zone = RawZone(paths)
-    batches = {}
-    for name, table in load_contract().items():
-        directory = zone.table_dir(table)
-        ids = {p.name for p in directory.iterdir() if p.is_dir()} if directory.is_dir() else set()
-        batches[name] = frozenset(ids)
+    batches = {
+        name: frozenset(committed_batches(zone.table_dir(table)))
+        for name, table in load_contract().items()
+    }
     return RawSnapshot(batches, today or dt.datetime.now(dt.UTC).date())
 
 
@@ -84,15 +83,14 @@ def refresh_from_date(
     """The earliest period end the new batches can reach; None for the whole history."""
     if previous is None:
         return None
-    new_batches: dict[str, frozenset[str]] = {}
-    for table, ids in current.batches.items():
-        before = previous.batches.get(table, frozenset())
-        if before - ids:
-            return None  # a batch went away: its rows may have been in any period
-        if ids - before:
-            if table not in DATED_EVENT_TABLES:
-                return None
-            new_batches[table] = ids - before
+    before = previous.batches
+    if any(before.get(table, frozenset()) - ids for table, ids in current.batches.items()):
+        return None  # a batch went away: its rows may have been in any period
+    new_batches: dict[str, set[str]] = {}
+    for table, batch in current.added_since(previous):
+        new_batches.setdefault(table, set()).add(batch)
+    if set(new_batches) - DATED_EVENT_TABLES:
+        return None
     earliest = [previous.taken_on - dt.timedelta(days=1)]
     if new_batches:
         contract = load_contract()
@@ -108,13 +106,11 @@ def _earliest_dates(
     zone: RawZone,
     contract: dict[str, Table],
     table: Table,
-    batch_ids: frozenset[str],
+    batch_ids: set[str],
 ) -> list[dt.date]:
     """The earliest dates the new batches of `table` reach (see the module docstring)."""
-    new_files = [str(path) for batch in sorted(batch_ids)
-                 for path in (zone.table_dir(table) / batch).glob("*.parquet")]  # fmt: skip
-    if not new_files:
-        return []
+    files = committed_batches(zone.table_dir(table))
+    new_files = [str(files[batch]) for batch in sorted(batch_ids)]
     new_rows = f"read_parquet([{', '.join(map(literal, new_files))}], union_by_name = true)"
     same_key = " and ".join(f"new.{ident(c)} = rows.{ident(c)}" for c in table.primary_key)
     con.execute(f"""

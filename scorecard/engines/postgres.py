@@ -20,7 +20,7 @@ import duckdb
 from scorecard.build import BuildResult, build_warehouse
 from scorecard.contract import Table, load_contract
 from scorecard.errors import UserError
-from scorecard.ingest.zone import SCHEMA_BATCH, RawZone
+from scorecard.ingest.zone import RawZone, committed_batches
 from scorecard.paths import Paths
 from scorecard.pg import PgConnection, copy_from_duckdb, create_database, query_columns
 from scorecard.pgserver import temporary_server
@@ -39,16 +39,6 @@ class RawLoad:
     rows_loaded: dict[str, int] = field(default_factory=dict)
     batches_deleted: dict[str, int] = field(default_factory=dict)
     tables_recreated: list[str] = field(default_factory=list)
-
-
-def _batch_files(raw_dir: Path, table: Table) -> dict[str, Path]:
-    """Committed batches of a table on disk: batch id -> Parquet file."""
-    table_dir = raw_dir / table.source / table.name
-    return {
-        part.parent.name: part
-        for part in sorted(table_dir.glob("*/*.parquet"))
-        if part.parent.name != SCHEMA_BATCH
-    }
 
 
 def _raw_columns(duck: duckdb.DuckDBPyConnection, raw_dir: Path, table: Table):
@@ -95,7 +85,7 @@ def _load_table(duck, cursor, raw_dir: Path, table: Table, tmp_dir: Path | None,
                 report: RawLoad) -> None:  # fmt: skip
     target = f"{RAW_SCHEMA}.{ident(table.name)}"
     columns = _raw_columns(duck, raw_dir, table)
-    files = _batch_files(raw_dir, table)
+    files = committed_batches(raw_dir / table.source / table.name)
     if _existing_columns(cursor, table.name) == columns:
         cursor.execute(f"select distinct _batch_id from {target}")
         loaded = {row[0] for row in cursor.fetchall()}

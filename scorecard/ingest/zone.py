@@ -35,6 +35,16 @@ LINEAGE_COLUMNS = (
 )
 
 
+def committed_batches(table_dir: Path) -> dict[str, Path]:
+    """The committed batches of one raw table directory: batch id -> Parquet file (the
+    empty schema partition is not a batch)."""
+    return {
+        part.parent.name: part
+        for part in sorted(table_dir.glob("*/*.parquet"))
+        if part.parent.name != SCHEMA_BATCH
+    }
+
+
 @dataclass
 class IngestLogRecord:
     batch_id: str
