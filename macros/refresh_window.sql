@@ -23,7 +23,9 @@
     {{ return(refresh_from_date() != '' and target.type != 'spark') }}
 {%- endmacro %}
 
-{% macro period_window_materialization() -%}
+{#- Incremental during a refresh, else a table: the windowed models, and the staging of
+    the daily event tables (which a refresh merges from the new batches). -#}
+{% macro refresh_materialization() -%}
     {{ return('incremental' if refreshing_periods() else 'table') }}
 {%- endmacro %}
 
@@ -96,9 +98,8 @@
 {%- endmacro %}
 
 {#- For a staging model during a refresh: a condition keeping the rows of the raw
-    batches of its source that arrived since the last build (SCORECARD_REFRESH_BATCHES,
-    `<source>.<table>:<batch id>,...`); '1 = 0' when none did, which spares the test
-    reading the model at all; else ''. -#}
+    batches of its source that arrived since the last build; '1 = 0' when none did,
+    which spares the test reading the model at all; else ''. -#}
 {% macro new_batches_filter(node) -%}
     {%- if node is none or node.fqn[1] != 'staging' -%}
         {{ return('') }}
@@ -107,6 +108,12 @@
     {%- for dependency in node.depends_on.nodes if dependency.startswith('source.') -%}
         {%- do tables.append(dependency.split('.', 2)[2]) -%}
     {%- endfor -%}
+    {{ return(batch_condition('batch_id', new_batches(tables))) }}
+{%- endmacro %}
+
+{#- The ids of the raw batches of `tables` (`<source>.<table>`) that arrived since the
+    last build (SCORECARD_REFRESH_BATCHES, `<source>.<table>:<batch id>,...`). -#}
+{% macro new_batches(tables) -%}
     {%- set batches = [] -%}
     {%- for pair in env_var('SCORECARD_REFRESH_BATCHES', '').split(',') | select -%}
         {%- set table, batch = pair.split(':', 1) -%}
@@ -117,5 +124,31 @@
             {%- do batches.append(batch) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return("batch_id in ('" ~ (batches | join("', '")) ~ "')" if batches else "1 = 0") }}
+    {{ return(batches) }}
+{%- endmacro %}
+
+{% macro batch_condition(column, batches) -%}
+    {{ return(column ~ " in ('" ~ (batches | join("', '")) ~ "')" if batches else "1 = 0") }}
+{%- endmacro %}
+
+{#- The staging of a daily event table keeps the latest version of each key. A refresh
+    reads only the new batches of its source (`where {{ in_new_batches('crm.orders') }}`),
+    adds the versions it stored of the same keys (with_stored_versions), keeps the latest
+    and replaces those keys' rows (delete+insert): the same rows as picking the latest
+    over the whole raw zone, which is what a whole build does. -#}
+{% macro in_new_batches(table) -%}
+    {%- if is_incremental() -%}
+        {{ batch_condition('_batch_id', new_batches([table])) }}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro with_stored_versions(relation, key_column) -%}
+    select * from {{ relation }}
+    {%- if is_incremental() %}
+    union all
+    select * from {{ this }}
+    where {{ key_column }} in (select {{ key_column }} from {{ relation }})
+    {%- endif %}
 {%- endmacro %}

@@ -156,6 +156,9 @@ def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
         # As `scorecard build`: a full refresh after a code change, no unit tests and
         # only the reachable periods on a refresh (scorecard.build.plan_build).
         plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
+        # Not plan.selection_args: dagster-dbt would add this run's assets to them and
+        # dbt runs the union, every node. The refreshed periods are still windowed.
+        plan.starting()
         with _scoped_environment({**dbt_environment(paths, Path(project.project_dir)),
                                   **plan.environment}):  # fmt: skip
             invocation = dbt.cli(["build", *plan.args], context=context, target_path=target,

@@ -21,7 +21,12 @@ from pathlib import Path
 
 from scorecard.errors import UserError
 from scorecard.paths import PROJECT_ROOT, Paths
-from scorecard.refresh_window import RawSnapshot, raw_snapshot, refresh_from_date
+from scorecard.refresh_window import (
+    RawSnapshot,
+    raw_snapshot,
+    refresh_from_date,
+    refresh_selection,
+)  # fmt: skip
 
 # The project's code and definitions (not the data): see code_fingerprint.
 CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
@@ -58,6 +63,9 @@ def dbt_environment(paths: Paths, project_dir: Path = PROJECT_ROOT) -> dict[str,
         "DBT_TARGET_PATH": str(paths.home / "dbt" / "target"),
         "DBT_LOG_PATH": str(paths.home / "dbt" / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # dbt's file log defaults to debug: every statement of every node, about a tenth
+        # of a refresh's time on 2 cores. DBT_LOG_LEVEL_FILE=debug brings it back.
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
     }
 
 
@@ -142,6 +150,13 @@ class BuildPlan:
     refresh_from: dt.date | None = None  # periods ending earlier keep their rows
     runs_unit_tests: bool = False
     new_batches: frozenset[tuple[str, str]] = frozenset()  # (table, batch id) since the last build
+    refreshed_nodes: tuple[str, ...] = ()  # dbt selectors of a refresh; () = every node
+
+    @property
+    def selection_args(self) -> list[str]:
+        """dbt arguments restricting a refresh to the nodes new data or the build date
+        can change (refresh_selection); none for a whole build."""
+        return ["--select", *self.refreshed_nodes] if self.refreshed_nodes else []
 
     @property
     def environment(self) -> dict[str, str]:
@@ -150,6 +165,13 @@ class BuildPlan:
         date = self.refresh_from.isoformat() if self.refresh_from else ""
         batches = ",".join(f"{table}:{batch}" for table, batch in sorted(self.new_batches))
         return {"SCORECARD_REFRESH_FROM_DATE": date, "SCORECARD_REFRESH_BATCHES": batches}
+
+    def starting(self) -> None:
+        """Before a whole build: forget the raw batches of the last one. Should this build
+        fail half way (say into a new, empty warehouse file), the next one must not
+        take what is there for the last build's result and refresh it."""
+        if self.fingerprint and not self.refresh_from:
+            _raw_record(self.record).unlink(missing_ok=True)
 
     def succeeded(self) -> None:
         """Remember the code and raw batches this whole-project build ran on, and whether
@@ -186,8 +208,9 @@ def plan_build(
     succeeded on this engine (code_fingerprint):
     - changed (or never built): incremental models are rebuilt from scratch
       (`--full-refresh`), since their stored rows came from other SQL;
-    - unchanged: a refresh of new data. The indicator models recompute only the periods
-      the raw batches that arrived since can reach (scorecard/refresh_window.py).
+    - unchanged: a refresh of new data. It runs only the nodes downstream of the tables
+      with new raw batches and of the build date, and the indicator models recompute
+      only the periods those batches can reach (scorecard/refresh_window.py).
     Unit tests check code on fixtures: with unit_tests="when-changed" they are left out
     once they have passed on this code; "always" runs them regardless.
     A build of part of the project (`subset`, its own --select, or an --exclude of more
@@ -218,9 +241,10 @@ def plan_build(
         excluded.append("test_type:unit")
         args = [*code_args, "--exclude", *excluded]
     runs_unit_tests = "test_type:unit" not in excluded and "resource_type:unit_test" not in excluded
+    refreshed_nodes = tuple(refresh_selection(new_batches)) if refresh_from else ()
     return BuildPlan(
         args, skip_unit_tests, fingerprint, record, raw, refresh_from, runs_unit_tests,
-        new_batches if refresh_from else frozenset(),
+        new_batches if refresh_from else frozenset(), refreshed_nodes,
     )  # fmt: skip
 
 
@@ -264,7 +288,9 @@ def build_warehouse(
     failures raise."""
     plan = plan_build(paths, extra_args, project_dir, environment, unit_tests)
     environment = {**(environment or {}), **plan.environment}
-    result = run_dbt(paths, ["build", *plan.args], on_node, project_dir, environment)
+    plan.starting()
+    command = ["build", *plan.args, *plan.selection_args]
+    result = run_dbt(paths, command, on_node, project_dir, environment)
     if result.failures:
         shown = "; ".join(result.failures[:3])
         more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""

@@ -77,6 +77,16 @@ def raw_snapshot(paths: Paths, today: dt.date | None = None) -> RawSnapshot:
     return RawSnapshot(batches, today or dt.datetime.now(dt.UTC).date())
 
 
+def refresh_selection(new_batches: frozenset[tuple[str, str]]) -> list[str]:
+    """What a refresh runs (dbt --select): the nodes downstream of a raw table with new
+    batches, and of a model reading the build date (tagged by scorecard_as_of_date:
+    periods still running move with the date, new data or not). Every other node (seeds,
+    people and reference data, their tests) was built by the last build from the same
+    code and the same raw batches, so it would compute the same rows."""
+    tables = sorted({table for table, _ in new_batches})
+    return [*(f"source:{table}+" for table in tables), "tag:build_date+"]
+
+
 def refresh_from_date(
     paths: Paths, previous: RawSnapshot | None, current: RawSnapshot
 ) -> dt.date | None:

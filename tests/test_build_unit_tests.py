@@ -139,6 +139,22 @@ def test_a_refresh_reads_the_raw_batches_of_the_last_build_unless_the_warehouse_
     second = build_warehouse(paths, project_dir=project)
     paths.warehouse_db.unlink()  # deleted to rebuild it
     third = build_warehouse(paths, project_dir=project)
-    # Nothing new since the first build: the periods still running, from the day before.
+    # Nothing new since the first build: the periods still running, from the day before,
+    # and only the nodes that read the build date.
     assert first.refresh_from is None and third.refresh_from is None
     assert second.refresh_from == day - dt.timedelta(days=1)
+    assert dbt_calls[0] == [FULL, ["build", *UNIT, "--select", "tag:build_date+"], ["build", *UNIT]]
+
+
+def test_a_whole_build_that_fails_is_followed_by_a_whole_build(tmp_path, project, dbt_calls):
+    _, failing = dbt_calls
+    paths = Paths.from_env(tmp_path / "home")
+    build_warehouse(paths, project_dir=project)
+    paths.warehouse_db.unlink(missing_ok=True)  # deleted to rebuild it, and the build fails
+    failing[0] = True
+    with pytest.raises(UserError):
+        build_warehouse(paths, project_dir=project)
+    failing[0] = False
+    paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
+    paths.warehouse_db.write_bytes(b"")  # the half-built file it left
+    assert build_warehouse(paths, project_dir=project).refresh_from is None

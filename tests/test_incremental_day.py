@@ -123,6 +123,11 @@ def test_refresh_after_an_appended_day_equals_a_full_build(tmp_path):
     # The corrected order reaches back to March and to the inquiry it converted: the
     # indicator models recomputed from there and kept the periods before.
     assert refresh.refresh_from is not None and refresh.refresh_from <= dt.date(2026, 3, 1)
+    # It ran what the day's tables and the build date reach: not the seeds, nor the
+    # people and reference data, which had no new batch.
+    ran = {node.split(".")[-1] for node in refresh.seconds_by_node}
+    assert {"stg_crm__orders", "int_employee_periods", "fct_scorecards"} <= ran
+    assert not {"stg_hr__employees", "dim_employees", "gates"} & ran
 
     with open_engine("duckdb", incremental) as refreshed, open_engine("duckdb", full) as rebuilt:
         comparison = compare_engines(rebuilt, refreshed)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 import pytest
 
 from scorecard.contract import load_contract
 from scorecard.ingest.zone import RawZone
-from scorecard.refresh_window import RawSnapshot, raw_snapshot, refresh_from_date
+from scorecard.paths import PROJECT_ROOT
+from scorecard.refresh_window import (
+    RawSnapshot,
+    raw_snapshot,
+    refresh_from_date,
+    refresh_selection,
+)  # fmt: skip
 from scorecard.sql import ident, literal
 
 LAST_BUILD = dt.date(2026, 11, 20)
@@ -139,3 +146,30 @@ def test_the_snapshot_round_trips_and_names_the_batches_added_since(paths, built
         ("crm.orders", "b2"), ("survey.csat_responses", "c7"),
     }  # fmt: skip
     assert built.batches["crm.orders"] == {"b1"} and built.batches["crm.rfqs"] == frozenset()
+
+
+def test_a_refresh_runs_what_the_new_tables_and_the_build_date_reach():
+    new = frozenset({("finance.payments", "b3"), ("crm.orders", "b2"), ("crm.orders", "b1")})
+    assert refresh_selection(new) == [
+        "source:crm.orders+", "source:finance.payments+", "tag:build_date+",
+    ]  # fmt: skip
+    assert refresh_selection(frozenset()) == ["tag:build_date+"]
+
+
+CLOCK = re.compile(
+    r"current_timestamp|current_date|now\(|run_started_at|modules\.datetime|localtimestamp"
+    r"|getdate|today\(",
+    re.IGNORECASE,
+)
+
+
+def test_the_build_date_is_read_only_through_scorecard_as_of_date():
+    # A refresh skips nodes no new data reaches; only the tag that scorecard_as_of_date
+    # puts on its readers tells it which nodes move with the date.
+    readers = {
+        str(path.relative_to(PROJECT_ROOT))
+        for folder in ("models", "macros", "data-tests")
+        for path in (PROJECT_ROOT / folder).rglob("*")
+        if path.suffix in {".sql", ".yml"} and CLOCK.search(path.read_text(encoding="utf-8"))
+    }
+    assert readers == {"macros/scorecard_as_of_date.sql"}

@@ -12,7 +12,7 @@
                              only. numerator_contribution 1 when activated by the period
                              end, denominator_contribution 1. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

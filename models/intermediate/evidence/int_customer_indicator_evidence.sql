@@ -10,7 +10,7 @@
     (new_customers: 1, visit_frequency: months_in_period) have a null
     denominator_contribution. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

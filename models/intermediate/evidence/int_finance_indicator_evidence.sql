@@ -19,7 +19,7 @@
                                  of converted snapshots (their sum is the average)
     Amounts without an FX rate count 0, as sum() and avg() skip them in the family. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

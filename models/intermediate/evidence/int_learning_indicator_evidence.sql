@@ -12,7 +12,7 @@
                             (survey.knowledge_tests): numerator_contribution = test_score,
                             denominator_contribution 1 (0 for a test without a score). -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

@@ -14,7 +14,7 @@
       rfq_response_hours    a median: observation_value per quoted RFQ (unquoted RFQs
                             are listed with a null observation), contributions null -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

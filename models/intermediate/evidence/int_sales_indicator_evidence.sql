@@ -16,7 +16,7 @@
     A contribution is null where the family model's sum is unknown (an amount without an
     FX rate): the family numerator (and margin denominator) is then null too. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

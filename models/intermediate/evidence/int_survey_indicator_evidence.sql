@@ -17,7 +17,7 @@
                sum per group to weight x scaled group mean and weight. Reviews of
                suppressed groups or groups outside the blend contribute 0 / 0. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

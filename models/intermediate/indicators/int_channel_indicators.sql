@@ -12,7 +12,7 @@
                              employee's other rows of the period get denominator 0 and a
                              null_reason, so the state is never counted twice. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

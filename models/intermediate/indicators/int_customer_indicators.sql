@@ -16,7 +16,7 @@
     Their events (orders of the account, visits) still count only within the row's
     overlap range. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

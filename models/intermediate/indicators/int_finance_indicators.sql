@@ -16,7 +16,7 @@
     before the period end) get numerator 0, denominator 0 and a null_reason, so the
     book is never counted twice. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

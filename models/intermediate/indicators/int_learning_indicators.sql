@@ -9,7 +9,7 @@
     product_knowledge       sum(test_score) / tests taken, by the date of taken_at
                             inside the overlap range. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

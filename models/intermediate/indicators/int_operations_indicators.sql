@@ -11,7 +11,7 @@
     Response and entry windows are the indicator's parameter_value (hours) for the
     period; elapsed time is seconds_between(), not calendar boundaries crossed. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

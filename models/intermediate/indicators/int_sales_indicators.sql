@@ -9,7 +9,7 @@
     unknown: the numerator is then null and null_reason says why, rather than a
     silently short total. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

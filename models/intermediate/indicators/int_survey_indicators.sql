@@ -14,7 +14,7 @@
                employee's other quarter rows and every month row get denominator 0 and
                a null_reason. -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
 ) }}
 

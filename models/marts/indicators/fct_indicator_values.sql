@@ -7,7 +7,7 @@
     a contract, and 'fail' trips over PostgreSQL's varchar against text (a change of the
     code rebuilds it whole anyway). -#}
 {{ config(
-    materialized=period_window_materialization(),
+    materialized=refresh_materialization(),
     incremental_strategy='replace_periods',
     on_schema_change='append_new_columns'
 ) }}

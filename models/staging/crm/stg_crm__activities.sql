@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='activity_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'activities') }}
+    where {{ in_new_batches('crm.activities') }}
 
 ),
 
@@ -25,9 +33,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'activity_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['activity_id']) }}
+    {{ latest_by_key('versions', ['activity_id']) }}
 
 )
 

@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='complaint_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'complaints') }}
+    where {{ in_new_batches('crm.complaints') }}
 
 ),
 
@@ -26,9 +34,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'complaint_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['complaint_id']) }}
+    {{ latest_by_key('versions', ['complaint_id']) }}
 
 )
 

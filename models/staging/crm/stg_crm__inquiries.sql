@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='inquiry_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'inquiries') }}
+    where {{ in_new_batches('crm.inquiries') }}
 
 ),
 
@@ -26,9 +34,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'inquiry_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['inquiry_id']) }}
+    {{ latest_by_key('versions', ['inquiry_id']) }}
 
 )
 

@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='order_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'orders') }}
+    where {{ in_new_batches('crm.orders') }}
 
 ),
 
@@ -36,9 +44,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'order_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['order_id']) }}
+    {{ latest_by_key('versions', ['order_id']) }}
 
 )
 

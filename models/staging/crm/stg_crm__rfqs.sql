@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='rfq_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'rfqs') }}
+    where {{ in_new_batches('crm.rfqs') }}
 
 ),
 
@@ -24,9 +32,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'rfq_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['rfq_id']) }}
+    {{ latest_by_key('versions', ['rfq_id']) }}
 
 )
 

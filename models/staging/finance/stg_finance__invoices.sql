@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='invoice_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('finance', 'invoices') }}
+    where {{ in_new_batches('finance.invoices') }}
 
 ),
 
@@ -29,9 +37,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'invoice_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['invoice_id']) }}
+    {{ latest_by_key('versions', ['invoice_id']) }}
 
 )
 

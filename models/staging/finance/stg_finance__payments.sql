@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='payment_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('finance', 'payments') }}
+    where {{ in_new_batches('finance.payments') }}
 
 ),
 
@@ -24,9 +32,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'payment_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['payment_id']) }}
+    {{ latest_by_key('versions', ['payment_id']) }}
 
 )
 

@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='csat_response_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('survey', 'csat_responses') }}
+    where {{ in_new_batches('survey.csat_responses') }}
 
 ),
 
@@ -24,9 +32,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'csat_response_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['csat_response_id']) }}
+    {{ latest_by_key('versions', ['csat_response_id']) }}
 
 )
 

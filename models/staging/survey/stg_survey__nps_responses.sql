@@ -1,8 +1,16 @@
+{#- Merged from the new batches during a refresh (macros/refresh_window.sql). -#}
+{{ config(
+    materialized=refresh_materialization(),
+    unique_key='nps_response_id',
+    incremental_strategy='delete+insert'
+) }}
+
 with
 
 source as (
 
     select * from {{ source('survey', 'nps_responses') }}
+    where {{ in_new_batches('survey.nps_responses') }}
 
 ),
 
@@ -24,9 +32,15 @@ renamed as (
 
 ),
 
+versions as (
+
+    {{ with_stored_versions('renamed', 'nps_response_id') }}
+
+),
+
 final as (
 
-    {{ latest_by_key('renamed', ['nps_response_id']) }}
+    {{ latest_by_key('versions', ['nps_response_id']) }}
 
 )
 
