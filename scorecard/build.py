@@ -26,7 +26,7 @@ from scorecard.refresh_window import (
     raw_snapshot,
     refresh_from_date,
     refresh_selection,
-)  # fmt: skip
+)
 
 # The project's code and definitions (not the data): see code_fingerprint.
 CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")

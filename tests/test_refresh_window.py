@@ -16,7 +16,7 @@ from scorecard.refresh_window import (
     raw_snapshot,
     refresh_from_date,
     refresh_selection,
-)  # fmt: skip
+)
 from scorecard.sql import ident, literal
 
 LAST_BUILD = dt.date(2026, 11, 20)
