@@ -22,7 +22,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
-from scorecard.build import FAILED, dbt_environment, plan_build
+from scorecard.build import FAILED, dbt_environment, dbt_settings, plan_build
 from scorecard.errors import UserError
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
@@ -54,10 +54,9 @@ def manifest_dir(paths: Paths, project_dir: Path = PROJECT_ROOT, root: Path | No
     if (target / "manifest.json").exists():
         return target
     scratch = root / f".parse-{uuid.uuid4().hex[:8]}"
-    environment = {
-        **os.environ, **dbt_environment(paths, project_dir),
+    environment = dbt_settings(paths, project_dir, {
         "DBT_TARGET_PATH": str(scratch), "DBT_LOG_PATH": str(scratch / "logs"),
-    }  # fmt: skip
+    })  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "dbt.cli.main", "parse", "--quiet"],
         cwd=project_dir, env=environment, capture_output=True, text=True,
@@ -156,9 +155,9 @@ def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
         # As `scorecard build`: a full refresh after a code change, no unit tests and
         # only the reachable periods on a refresh (scorecard.build.plan_build).
         plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
+        plan.starting()
         # Not plan.selection_args: dagster-dbt would add this run's assets to them and
         # dbt runs the union, every node. The refreshed periods are still windowed.
-        plan.starting()
         with _scoped_environment({**dbt_environment(paths, Path(project.project_dir)),
                                   **plan.environment}):  # fmt: skip
             invocation = dbt.cli(["build", *plan.args], context=context, target_path=target,

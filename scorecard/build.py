@@ -69,6 +69,13 @@ def dbt_environment(paths: Paths, project_dir: Path = PROJECT_ROOT) -> dict[str,
     }
 
 
+def dbt_settings(
+    paths: Paths, project_dir: Path = PROJECT_ROOT, environment: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment a dbt run sees: the process's, dbt_environment(), then `environment`."""
+    return {**os.environ, **dbt_environment(paths, project_dir), **(environment or {})}
+
+
 def run_dbt(
     paths: Paths,
     args: list[str],
@@ -82,7 +89,7 @@ def run_dbt(
     (SCORECARD_DBT_TARGET) with its own DBT_TARGET_PATH (scorecard/engines/).
     """
     paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, **dbt_environment(paths, project_dir), **(environment or {})}
+    environment = dbt_settings(paths, project_dir, environment)
     command = [sys.executable, "-m", "dbt.cli.main", *args, "--log-format", "json"]
     with subprocess.Popen(
         command, cwd=project_dir, env=environment, stdout=subprocess.PIPE,
@@ -150,13 +157,12 @@ class BuildPlan:
     refresh_from: dt.date | None = None  # periods ending earlier keep their rows
     runs_unit_tests: bool = False
     new_batches: frozenset[tuple[str, str]] = frozenset()  # (table, batch id) since the last build
-    refreshed_nodes: tuple[str, ...] = ()  # dbt selectors of a refresh; () = every node
 
     @property
     def selection_args(self) -> list[str]:
         """dbt arguments restricting a refresh to the nodes new data or the build date
         can change (refresh_selection); none for a whole build."""
-        return ["--select", *self.refreshed_nodes] if self.refreshed_nodes else []
+        return ["--select", *refresh_selection(self.new_batches)] if self.refresh_from else []
 
     @property
     def environment(self) -> dict[str, str]:
@@ -217,9 +223,8 @@ def plan_build(
     than tests) runs as asked. Leaving tests out is still a whole build, of the same code.
     """
     args = list(extra_args)
-    target_path = Path(
-        {**dbt_environment(paths, project_dir), **(environment or {})}["DBT_TARGET_PATH"]
-    )
+    settings = dbt_settings(paths, project_dir, environment)
+    target_path = Path(settings["DBT_TARGET_PATH"])
     record = target_path.parent / "last-build-code.sha256"
     excluded = _excluded(args)
     if subset or {"--select", "-s", "--selector"} & set(args) or not _only_tests(excluded):
@@ -231,7 +236,7 @@ def plan_build(
     refresh_from, new_batches = None, frozenset()
     if not _holds(record, fingerprint):
         args.append("--full-refresh")
-    elif _raw_record(record).exists() and not _duckdb_warehouse_gone(paths, environment):
+    elif _raw_record(record).exists() and not _duckdb_warehouse_gone(settings):
         previous = RawSnapshot.from_json(_raw_record(record).read_text(encoding="utf-8"))
         new_batches = raw.added_since(previous)
         # A backlog too long for an environment variable is built whole.
@@ -241,17 +246,15 @@ def plan_build(
         excluded.append("test_type:unit")
         args = [*code_args, "--exclude", *excluded]
     runs_unit_tests = "test_type:unit" not in excluded and "resource_type:unit_test" not in excluded
-    refreshed_nodes = tuple(refresh_selection(new_batches)) if refresh_from else ()
     return BuildPlan(
         args, skip_unit_tests, fingerprint, record, raw, refresh_from, runs_unit_tests,
-        new_batches if refresh_from else frozenset(), refreshed_nodes,
+        new_batches if refresh_from else frozenset(),
     )  # fmt: skip
 
 
-def _duckdb_warehouse_gone(paths: Paths, environment: Mapping[str, str] | None) -> bool:
+def _duckdb_warehouse_gone(settings: Mapping[str, str]) -> bool:
     """Whether the DuckDB warehouse file was deleted since the last build (to rebuild it):
     then nothing is refreshed, everything is built and tested whole."""
-    settings = {**os.environ, **dbt_environment(paths), **(environment or {})}
     on_duckdb = settings.get("SCORECARD_DBT_TARGET", "duckdb") == "duckdb"
     return on_duckdb and not Path(settings["SCORECARD_WAREHOUSE_DB"]).exists()
 

@@ -10,13 +10,12 @@ manifest, and the repository's own target/ is left alone.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from scorecard.build import dbt_environment
+from scorecard.build import dbt_settings
 from scorecard.errors import UserError
 from scorecard.paths import PROJECT_ROOT, Paths
 
@@ -40,11 +39,7 @@ def metricflow_project(paths: Paths) -> Path:
 def run_metricflow(paths: Paths, args: list[str]) -> subprocess.CompletedProcess:
     """`mf ARGS` in the home's MetricFlow project; output captured as text."""
     project = metricflow_project(paths)
-    environment = {
-        **os.environ,
-        **dbt_environment(paths, project),
-        "DBT_TARGET_PATH": str(project / "target"),
-    }
+    environment = dbt_settings(paths, project, {"DBT_TARGET_PATH": str(project / "target")})
     mf = Path(sys.executable).with_name("mf")
     return subprocess.run([str(mf), *args], cwd=project, env=environment, capture_output=True,
                           text=True)  # fmt: skip
