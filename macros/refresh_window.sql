@@ -4,11 +4,10 @@
     `scorecard build` works out from the raw batches that arrived since its last
     successful build the earliest date they can reach (scorecard/refresh_window.py,
     docs/incremental-refresh.md) and passes it as SCORECARD_REFRESH_FROM_DATE. With it
-    these models are incremental: they read the grid from the start of the fiscal
-    quarter holding that date (a quarter's key_customer_revisit_coverage is built from
-    its months), and their rows replace those periods' rows. Without it (a first build,
-    a full refresh, a plain `dbt build`, a new batch of people or reference data, Spark)
-    they are full tables. -#}
+    these models are incremental: they recompute the periods ending on or after that
+    date (in_refresh_window), and their rows replace those periods' rows. Without it (a
+    first build, a full refresh, a plain `dbt build`, a new batch of people or
+    reference data, Spark) they are full tables. -#}
 {% macro refresh_from_date() -%}
     {%- set value = env_var('SCORECARD_REFRESH_FROM_DATE', '') -%}
     {%- if value and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
@@ -41,10 +40,33 @@
 {%- endmacro %}
 
 {#- In a windowed model: a condition on its grid rows, true for the periods this run
-    recomputes. (`this` is none in unit tests, which always see the whole grid.) -#}
-{% macro in_refresh_window() -%}
+    recomputes: those ending on or after the refresh date. No event changes a period
+    that ended before its dates, and no family but the customer one reads other
+    periods' grid rows. The customer family builds a quarter's
+    key_customer_revisit_coverage from its months, so it reads the grid from the start
+    of the quarter (`reach='quarter'`) and writes only the periods ending on or after
+    the refresh date (in_refresh_output). (`this` is none in unit tests, which always
+    see the whole grid.) -#}
+{% macro in_refresh_window(reach='period') -%}
     {%- if this is not none and refreshing_periods() and is_incremental() -%}
-        {{ refreshed_periods_condition(ref('int_employee_periods')) }}
+        {%- if reach == 'quarter' -%}
+            {{ refreshed_periods_condition(ref('int_employee_periods')) }}
+        {%- else -%}
+            period_end_date >= cast('{{ refresh_from_date() }}' as date)
+        {%- endif -%}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- For a model reading the grid from the quarter start: a condition on its output rows,
+    true for the periods ending on or after the refresh date (`grid`: its grid CTE). -#}
+{% macro in_refresh_output(grid) -%}
+    {%- if this is not none and refreshing_periods() and is_incremental() -%}
+        period_key in (
+            select period_key from {{ grid }}
+            where period_end_date >= cast('{{ refresh_from_date() }}' as date)
+        )
     {%- else -%}
         1 = 1
     {%- endif -%}

@@ -519,7 +519,7 @@ def bench_incremental_command(
         f"nodes) = {r.refresh_share:.1%} of the full build (goal: at most 10%)"
     )
     typer.echo(f"  refresh date {r.refresh_from or 'none (whole history)'}: indicator models "
-               "recomputed from the start of its fiscal quarter")  # fmt: skip
+               "recomputed for the periods ending on or after it")  # fmt: skip
     for label, kinds in (("full", r.full_seconds_by_kind), ("refresh", r.refresh_seconds_by_kind)):
         typer.echo(f"  inside nodes, {label}: "
                    + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(kinds.items())))  # fmt: skip

@@ -19,7 +19,7 @@ with
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
-    where {{ in_refresh_window() }}
+    where {{ in_refresh_window('quarter') }}
 
 ),
 
@@ -830,3 +830,5 @@ final as (
 )
 
 select * from final
+-- The months of the quarter before the refresh date were read for the quarter only.
+where {{ in_refresh_output('employee_periods') }}

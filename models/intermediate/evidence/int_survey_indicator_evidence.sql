@@ -48,9 +48,11 @@ reviews as (
 
 ),
 
+-- The quarters in the grid only: a refresh reads the reviews of one or two quarters.
 review_360_groups as (
 
     select * from {{ ref('int_review_360_groups') }}
+    where period_key in (select period_key from grid)
 
 ),
 

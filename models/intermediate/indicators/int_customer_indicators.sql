@@ -25,7 +25,7 @@ with
 employee_periods as (
 
     select * from {{ ref('int_employee_periods') }}
-    where {{ in_refresh_window() }}
+    where {{ in_refresh_window('quarter') }}
 
 ),
 
@@ -810,3 +810,5 @@ final as (
 )
 
 select * from final
+-- The months of the quarter before the refresh date were read for the quarter only.
+where {{ in_refresh_output('employee_periods') }}

@@ -113,82 +113,6 @@ amount_due_by_period as (
 
 ),
 
--- open receivables at a date --------------------------------------------------------
--- An invoice's balance changes on its invoice date and on the dates of later payments.
--- For each change date: balance = amount - payments dated up to it, not below 0,
--- valid until the next change date (exclusive). Only open balances are kept, so the
--- period-end join reads open invoices only, not the whole history.
-
-receivable_invoices as (
-
-    select
-        invoice_id,
-        employee_id,
-        invoice_date,
-        due_date,
-        amount_rc
-    from invoices
-    where not is_credit_note
-
-),
-
-balance_change_dates as (
-
-    select
-        invoice_id,
-        invoice_date as change_date
-    from receivable_invoices
-
-    union
-
-    select
-        receivable_invoices.invoice_id,
-        payments.payment_date as change_date
-    from receivable_invoices
-    inner join payments
-        on receivable_invoices.invoice_id = payments.invoice_id
-        and payments.payment_date > receivable_invoices.invoice_date
-
-),
-
-paid_by_change_date as (
-
-    select
-        balance_change_dates.invoice_id,
-        balance_change_dates.change_date,
-        sum(payments.amount_rc) as paid_to_date_rc
-    from balance_change_dates
-    left join payments
-        on balance_change_dates.invoice_id = payments.invoice_id
-        and payments.payment_date <= balance_change_dates.change_date
-    group by
-        balance_change_dates.invoice_id,
-        balance_change_dates.change_date
-
-),
-
-invoice_balances as (
-
-    select
-        receivable_invoices.invoice_id,
-        receivable_invoices.employee_id,
-        receivable_invoices.due_date,
-        paid_by_change_date.change_date as valid_from_date,
-        lead(paid_by_change_date.change_date) over (
-            partition by paid_by_change_date.invoice_id
-            order by paid_by_change_date.change_date
-        ) as valid_until_date,
-        case
-            when receivable_invoices.amount_rc - coalesce(paid_by_change_date.paid_to_date_rc, 0) > 0
-                then receivable_invoices.amount_rc - coalesce(paid_by_change_date.paid_to_date_rc, 0)
-            else 0
-        end as open_amount_rc
-    from paid_by_change_date
-    inner join receivable_invoices
-        on paid_by_change_date.invoice_id = receivable_invoices.invoice_id
-
-),
-
 -- days_sales_outstanding, overdue_receivables_ratio ------------------------------------
 
 -- The state is read at the period end, or at the build date while the period is still
@@ -209,6 +133,14 @@ period_end_rows as (
         days_in_period
     from employee_periods
     where overlap_end_date = period_end_date
+
+),
+
+-- open receivables at the period ends (macros/invoice_balances.sql) ----------------
+
+invoice_balances as (
+
+    {{ invoice_balances('invoices', 'payments', 'period_end_rows') }}
 
 ),
 

@@ -2,7 +2,10 @@
     quarter's last day ("as defined then") times the quarter's recognised revenue
     (invoices and credit notes in the reporting currency dated in the quarter), rounded
     half up to the cent. A quarter whose revenue is negative (credit notes) has no pool.
-    The rule set is var('bonus_pool_rule_code') (default: 'default'). -#}
+    The rule set is var('bonus_pool_rule_code') (default: 'default').
+    A table: a view re-summed every invoice for each of its tests and readers. -#}
+{{ config(materialized='table') }}
+
 with
 
 periods as (
