@@ -26,6 +26,7 @@ from scorecard.build import FAILED, dbt_environment, dbt_settings, plan_build
 from scorecard.errors import UserError
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
+from scorecard.refresh_window import node_selector, refresh_left_out
 
 DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "data-tests")
 
@@ -156,18 +157,37 @@ def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
         # only the reachable periods on a refresh (scorecard.build.plan_build).
         plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
         plan.starting()
-        # Not plan.selection_args: dagster-dbt would add this run's assets to them and
-        # dbt runs the union, every node. The refreshed periods are still windowed.
+        left_out = []  # a refresh runs only the nodes new data or the build date reaches
+        if plan.refresh_from:
+            left_out = refresh_left_out(_manifest(project), plan.new_batches)
+        # Recorded first: nothing left out is downstream of a node that runs (Dagster
+        # wants a multi-asset's outputs in graph order), and publish needs every mart.
+        translator = LayerTranslator()
+        for node in left_out:
+            key = translator.get_asset_key(node)
+            if node["resource_type"] in {"model", "seed"} and key in context.selected_asset_keys:
+                yield dg.MaterializeResult(asset_key=key, metadata={
+                    "refresh": "not rebuilt: no new batch or build date reaches it"})  # fmt: skip
+        # Not --select: dagster-dbt adds one of this run's assets, and dbt runs the union.
+        # (One value: dagster-dbt takes one per --exclude and splits it on spaces.) The
+        # tests left out are listed, so dbt must not also drop every test of a node left
+        # out (its default, "eager"): a test of it and of a node that runs runs too.
+        exclude = ["--exclude", " ".join(map(node_selector, left_out))] if left_out else []
+        indirect = {"DBT_INDIRECT_SELECTION": "empty"} if left_out else {}
         with _scoped_environment({**dbt_environment(paths, Path(project.project_dir)),
-                                  **plan.environment}):  # fmt: skip
-            invocation = dbt.cli(["build", *plan.args], context=context, target_path=target,
-                                 raise_on_error=False)  # fmt: skip
+                                  **plan.environment, **indirect}):  # fmt: skip
+            invocation = dbt.cli(["build", *plan.args, *exclude], context=context,
+                                 target_path=target, raise_on_error=False)  # fmt: skip
         yield from invocation.stream()
         if not invocation.is_successful():
             _raise_for(json.loads(results.read_text("utf-8")) if results.exists() else None)
         plan.succeeded()
 
     return _warehouse_models
+
+
+def _manifest(project: DbtProject) -> dict:
+    return json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
 
 
 def _raise_for(run_results: dict | None) -> None:

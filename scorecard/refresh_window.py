@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -85,6 +86,53 @@ def refresh_selection(new_batches: frozenset[tuple[str, str]]) -> list[str]:
     code and the same raw batches, so it would compute the same rows."""
     tables = sorted({table for table, _ in new_batches})
     return [*(f"source:{table}+" for table in tables), "tag:build_date+"]
+
+
+def refresh_left_out(manifest: Mapping, new_batches: frozenset[tuple[str, str]]) -> list[dict]:
+    """The manifest's models, seeds, tests and exposures that refresh_selection leaves
+    out, parents first: for a caller that cannot pass --select (dagster-dbt adds its
+    own, and dbt runs the union) and excludes them instead (node_selector). As in dbt,
+    everything downstream of a selected node is selected, tests included."""
+    project = manifest["metadata"]["project_name"]
+    tables = {table for table, _ in new_batches}
+    pending = [f"source.{project}.{table}" for table in sorted(tables)]
+    pending += [uid for uid, node in manifest["nodes"].items() if "build_date" in node["tags"]]
+    selected: set[str] = set()
+    while pending:
+        uid = pending.pop()
+        if uid not in selected:
+            selected.add(uid)
+            pending += manifest["child_map"].get(uid, [])
+    runnable = {**manifest["nodes"], **manifest["exposures"]}
+    left_out = {
+        uid: node for uid, node in runnable.items()
+        if uid not in selected and node["resource_type"] in {"model", "seed", "test", "exposure"}
+    }  # fmt: skip
+    return _in_graph_order(left_out)
+
+
+def _in_graph_order(nodes: Mapping[str, Mapping]) -> list[Mapping]:
+    """The nodes, each after those of its parents among them."""
+    ordered: list[Mapping] = []
+    seen: set[str] = set()
+
+    def visit(uid: str) -> None:
+        if uid in nodes and uid not in seen:
+            seen.add(uid)
+            for parent in nodes[uid].get("depends_on", {}).get("nodes", []):
+                visit(parent)
+            ordered.append(nodes[uid])
+
+    for uid in sorted(nodes):
+        visit(uid)
+    return ordered
+
+
+def node_selector(node: Mapping) -> str:
+    """A dbt selector for exactly this manifest node."""
+    if node["resource_type"] == "exposure":
+        return f"exposure:{node['name']}"
+    return "fqn:" + ".".join(node["fqn"])
 
 
 def refresh_from_date(

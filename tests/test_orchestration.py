@@ -22,9 +22,11 @@ from orchestration.partitions import FISCAL_QUARTERS, quarter_label
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
 from orchestration.sensors import landing_files
 from orchestration.serving import SERVING_KEY
-from orchestration.warehouse import _raise_for
+from orchestration.warehouse import _raise_for, manifest_dir
+from scorecard.build import dbt_settings
 from scorecard.ingest import ingest
-from scorecard.paths import Paths
+from scorecard.paths import PROJECT_ROOT, Paths
+from scorecard.refresh_window import node_selector, refresh_left_out, refresh_selection
 from tests.conftest import EMPLOYEES, copy_home, write
 
 
@@ -263,6 +265,63 @@ def test_whole_graph_materialises_on_generated_data(tmp_path, manifest_root):
     assert _materialized(prepare) == quarterly
     assert (paths.reports / "scorecard-2026-Q3.html").stat().st_size > 0
     assert quarter_state(paths, "2026-Q3")["state"] == "preliminary"  # never certified
+
+    # A new day of orders: the refresh runs only what they and the build date reach, as
+    # `scorecard build` does, records the rest as not rebuilt, and still publishes.
+    with (paths.landing / "crm" / "orders.csv").open(encoding="utf-8") as handle:
+        header, first = handle.readline(), handle.readline()
+    order = first.split(",")
+    order[0], order[6] = "ORD-NEW-DAY-1", "2026-09-30"
+    write(paths.landing, "crm/orders__2026-09-30.csv", header + ",".join(order))
+    refresh_again = _run(defs, "refresh_warehouse")
+    assert refresh_again.success
+    assert _materialized(refresh_again) == _materialized(refresh)
+    ran = {node["unique_id"].split(".")[-1] for node in json.loads(
+        (paths.home / "dbt" / "target" / "run_results.json").read_text())["results"]}  # fmt: skip
+    assert {"stg_crm__orders", "int_orders_scored", "fct_scorecards"} <= ran
+    assert not {"stg_hr__employees", "dim_employees", "gates"} & ran
+    not_rebuilt = {
+        e.asset_key for e in refresh_again.get_asset_materialization_events()
+        if "refresh" in e.materialization.metadata
+    }  # fmt: skip
+    assert dg.AssetKey(["marts", "dim_employees"]) in not_rebuilt
+    assert dg.AssetKey(["marts", "fct_scorecards"]) not in not_rebuilt
+    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from marts.fct_scorecards").fetchone()[0] > 0  # fmt: skip
+
+
+def test_a_refresh_excludes_what_dbt_would_not_select(tmp_path, manifest_root):
+    """Dagster cannot pass a refresh's --select (dagster-dbt adds its own, dbt runs the
+    union): it passes what the selection leaves out as --exclude beside --select fqn:*,
+    without indirect selection. dbt must then list exactly what `scorecard build`
+    selects, tests of a node left out and of one that runs included."""
+    paths = Paths.from_env(tmp_path / "home")
+    manifest = json.loads((manifest_dir(paths, root=manifest_root) / "manifest.json").read_text())
+    new = frozenset({("crm.orders", "b1"), ("survey.csat_responses", "b2")})
+    settings = dbt_settings(paths, environment={"DBT_TARGET_PATH": str(tmp_path / "target")})
+
+    def listed(*selection: str, indirect: str = "eager") -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "dbt.cli.main", "--quiet", "ls", "--output", "json",
+             "--output-keys", "unique_id", "--resource-types", "model", "seed", "test",
+             "exposure", *selection],
+            cwd=PROJECT_ROOT, env={**settings, "DBT_INDIRECT_SELECTION": indirect},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return {json.loads(line)["unique_id"] for line in done.stdout.splitlines()}
+
+    left_out = refresh_left_out(manifest, new)
+    selected = listed("--select", *refresh_selection(new))
+    excluded = listed("--select", "fqn:*", "--exclude", *map(node_selector, left_out),
+                      indirect="empty")  # as warehouse_models runs it  # fmt: skip
+    assert excluded == selected
+    # Tests of a node left out and of one that runs: eager exclusion would drop them.
+    assert "test.scorecard_warehouse.assert_every_indicator_is_implemented" in excluded
+    assert {node["unique_id"] for node in left_out}.isdisjoint(selected)
+    assert "model.scorecard_warehouse.dim_employees" in {node["unique_id"] for node in left_out}
+    assert "model.scorecard_warehouse.stg_crm__orders" in selected
 
 
 def _add_raw_batch(paths: Paths, table: str, replace: str) -> None:

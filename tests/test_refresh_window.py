@@ -13,8 +13,10 @@ from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT
 from scorecard.refresh_window import (
     RawSnapshot,
+    node_selector,
     raw_snapshot,
     refresh_from_date,
+    refresh_left_out,
     refresh_selection,
 )
 from scorecard.sql import ident, literal
@@ -154,6 +156,38 @@ def test_a_refresh_runs_what_the_new_tables_and_the_build_date_reach():
         "source:crm.orders+", "source:finance.payments+", "tag:build_date+",
     ]  # fmt: skip
     assert refresh_selection(frozenset()) == ["tag:build_date+"]
+
+
+def test_what_a_refresh_leaves_out_comes_parents_first():
+    def node(uid, kind, parents=(), tags=()):
+        name = uid.split(".")[-1]
+        return {"unique_id": uid, "resource_type": kind, "name": name, "fqn": ["p", name],
+                "tags": list(tags), "depends_on": {"nodes": list(parents)}}  # fmt: skip
+
+    nodes = [
+        node("model.p.z_dim", "model", ["seed.p.a_seed"]),
+        node("seed.p.a_seed", "seed"),
+        node("model.p.b_fact", "model", ["model.p.z_dim", "source.p.crm.orders"]),
+        node("model.p.clock", "model", tags=["build_date"]),
+        node("test.p.t_dim_and_fact", "test", ["model.p.z_dim", "model.p.b_fact"]),
+        node("test.p.t_dim", "test", ["model.p.z_dim"]),
+    ]
+    manifest = {
+        "metadata": {"project_name": "p"},
+        "nodes": {n["unique_id"]: n for n in nodes},
+        "exposures": {},
+        "child_map": {
+            "source.p.crm.orders": ["model.p.b_fact"],
+            "seed.p.a_seed": ["model.p.z_dim"],
+            "model.p.z_dim": ["model.p.b_fact", "test.p.t_dim_and_fact", "test.p.t_dim"],
+            "model.p.b_fact": ["test.p.t_dim_and_fact"],
+        },
+    }
+    left_out = refresh_left_out(manifest, frozenset({("crm.orders", "b1")}))
+    # The seed before the dimension built from it; the test of the fact and the
+    # dimension runs with the fact; the clock reader runs whatever the batches.
+    assert [n["unique_id"] for n in left_out] == ["seed.p.a_seed", "model.p.z_dim", "test.p.t_dim"]
+    assert [node_selector(n) for n in left_out] == ["fqn:p.a_seed", "fqn:p.z_dim", "fqn:p.t_dim"]
 
 
 CLOCK = re.compile(
