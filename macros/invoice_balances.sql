@@ -35,7 +35,9 @@
         from {{ invoices }} as invoices
         left join payments_by_invoice
             on invoices.invoice_id = payments_by_invoice.invoice_id
-        cross join (select min(reference_date) as first_reference_date from {{ reference_dates }}) as read_from
+        cross join (
+            select min(reference_date) as first_reference_date from {{ reference_dates }}
+        ) as read_from
         where not invoices.is_credit_note
             and (invoices.invoice_date >= read_from.first_reference_date
                 or payments_by_invoice.paid_rc is null

@@ -3,9 +3,9 @@
 
     Incremental (delete+insert on `key`): a run writes the fact's rows converted since
     the last run (incremental_window: new or corrected rows, re-converted currencies)
-    and the rows no longer held out, which are missing from `this`, unless held out now;
-    scored_facts_drop_held_out() (its post-hook) then deletes the rows held out now. The other rows
-    are the same in both: a full build gives the same table. -#}
+    and the rows no longer held out, which are missing from `this`, unless held out
+    now; its post-hook, scored_facts_drop_held_out(), then deletes the rows held out
+    now. The other rows are the same in both: a full build gives the same table. -#}
 {% macro scored_facts(facts, key, order_column='order_id') -%}
     {%- set held_out = ref('int_integrity_held_out_orders') -%}
     with
