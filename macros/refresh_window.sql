@@ -35,8 +35,19 @@
         select min(quarters.period_start_date)
         from {{ grid }} as quarters
         where quarters.period_grain = 'quarter'
-            and quarters.period_end_date >= cast('{{ refresh_from_date() }}' as date)
+            and {{ ends_from_refresh_date('quarters.period_end_date') }}
     )
+{%- endmacro %}
+
+{#- A period ending on or after the refresh date: one the new batches can change. -#}
+{% macro ends_from_refresh_date(period_end_column='period_end_date') -%}
+    {{ period_end_column }} >= cast('{{ refresh_from_date() }}' as date)
+{%- endmacro %}
+
+{#- Whether this model run recomputes only some periods: a windowed model, refreshing,
+    with rows to keep. (`this` is none in unit tests, which always see the whole grid.) -#}
+{% macro recomputing_periods() -%}
+    {{ return(this is not none and refreshing_periods() and is_incremental()) }}
 {%- endmacro %}
 
 {#- In a windowed model: a condition on its grid rows, true for the periods this run
@@ -45,14 +56,13 @@
     periods' grid rows. The customer family builds a quarter's
     key_customer_revisit_coverage from its months, so it reads the grid from the start
     of the quarter (`reach='quarter'`) and writes only the periods ending on or after
-    the refresh date (in_refresh_output). (`this` is none in unit tests, which always
-    see the whole grid.) -#}
+    the refresh date (in_refresh_output). -#}
 {% macro in_refresh_window(reach='period') -%}
-    {%- if this is not none and refreshing_periods() and is_incremental() -%}
+    {%- if recomputing_periods() -%}
         {%- if reach == 'quarter' -%}
             {{ refreshed_periods_condition(ref('int_employee_periods')) }}
         {%- else -%}
-            period_end_date >= cast('{{ refresh_from_date() }}' as date)
+            {{ ends_from_refresh_date() }}
         {%- endif -%}
     {%- else -%}
         1 = 1
@@ -62,11 +72,8 @@
 {#- For a model reading the grid from the quarter start: a condition on its output rows,
     true for the periods ending on or after the refresh date (`grid`: its grid CTE). -#}
 {% macro in_refresh_output(grid) -%}
-    {%- if this is not none and refreshing_periods() and is_incremental() -%}
-        period_key in (
-            select period_key from {{ grid }}
-            where period_end_date >= cast('{{ refresh_from_date() }}' as date)
-        )
+    {%- if recomputing_periods() -%}
+        period_key in (select period_key from {{ grid }} where {{ ends_from_refresh_date() }})
     {%- else -%}
         1 = 1
     {%- endif -%}
