@@ -24,6 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
 from scorecard.build import FAILED, dbt_environment, dbt_settings, plan_build
 from scorecard.errors import UserError
+from scorecard.ingest.lock import raw_zone_lock
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
 from scorecard.refresh_window import node_selector, refresh_left_out
@@ -146,44 +147,51 @@ def warehouse_models(project: DbtProject) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardHome
     ):
         """`dbt build` (seeds, models, unit and data tests) into the home's warehouse."""
-        paths = scorecard.paths
-        # A batch an interrupted ingest left uncommitted must not reach the warehouse.
-        for removed in RawZone(paths).recover():
-            context.log.warning(f"removed uncommitted batch {removed}")
-        target = paths.home / "dbt" / "target"
-        results = target / "run_results.json"
-        results.unlink(missing_ok=True)  # never judge this run by the last one's results
-        # As `scorecard build`: a full refresh after a code change, no unit tests and
-        # only the reachable periods on a refresh (scorecard.build.plan_build).
-        plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
-        plan.starting()
-        left_out = []  # a refresh runs only the nodes new data or the build date reaches
-        if plan.refresh_from:
-            left_out = refresh_left_out(_manifest(project), plan.new_batches)
-        # Recorded first: nothing left out is downstream of a node that runs (Dagster
-        # wants a multi-asset's outputs in graph order), and publish needs every mart.
-        translator = LayerTranslator()
-        for node in left_out:
-            key = translator.get_asset_key(node)
-            if node["resource_type"] in {"model", "seed"} and key in context.selected_asset_keys:
-                yield dg.MaterializeResult(asset_key=key, metadata={
-                    "refresh": "not rebuilt: no new batch or build date reaches it"})  # fmt: skip
-        # Not --select: dagster-dbt adds one of this run's assets, and dbt runs the union.
-        # (One value: dagster-dbt takes one per --exclude and splits it on spaces.) The
-        # tests left out are listed, so dbt must not also drop every test of a node left
-        # out (its default, "eager"): a test of it and of a node that runs runs too.
-        exclude = ["--exclude", " ".join(map(node_selector, left_out))] if left_out else []
-        indirect = {"DBT_INDIRECT_SELECTION": "empty"} if left_out else {}
-        with _scoped_environment({**dbt_environment(paths, Path(project.project_dir)),
-                                  **plan.environment, **indirect}):  # fmt: skip
-            invocation = dbt.cli(["build", *plan.args, *exclude], context=context,
-                                 target_path=target, raise_on_error=False)  # fmt: skip
-        yield from invocation.stream()
-        if not invocation.is_successful():
-            _raise_for(json.loads(results.read_text("utf-8")) if results.exists() else None)
-        plan.succeeded()
+        # No ingest changes the raw zone from the plan to dbt's end (scorecard/ingest/lock.py).
+        with raw_zone_lock(scorecard.paths, "build"):
+            yield from _build(context, dbt, scorecard.paths, project)
 
     return _warehouse_models
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Paths,
+           project: DbtProject) -> Iterator:  # fmt: skip
+    """What `scorecard build` does, as dbt events for Dagster."""
+    # A batch an interrupted ingest left uncommitted must not reach the warehouse.
+    for removed in RawZone(paths).recover():
+        context.log.warning(f"removed uncommitted batch {removed}")
+    target = paths.home / "dbt" / "target"
+    results = target / "run_results.json"
+    results.unlink(missing_ok=True)  # never judge this run by the last one's results
+    # As `scorecard build`: a full refresh after a code change, no unit tests and
+    # only the reachable periods on a refresh (scorecard.build.plan_build).
+    plan = plan_build(paths, project_dir=Path(project.project_dir), subset=context.is_subset)
+    plan.starting()
+    left_out = []  # a refresh runs only the nodes new data or the build date reaches
+    if plan.refresh_from:
+        left_out = refresh_left_out(_manifest(project), plan.new_batches)
+    # Recorded first: nothing left out is downstream of a node that runs (Dagster
+    # wants a multi-asset's outputs in graph order), and publish needs every mart.
+    translator = LayerTranslator()
+    for node in left_out:
+        key = translator.get_asset_key(node)
+        if node["resource_type"] in {"model", "seed"} and key in context.selected_asset_keys:
+            yield dg.MaterializeResult(asset_key=key, metadata={
+                "refresh": "not rebuilt: no new batch or build date reaches it"})  # fmt: skip
+    # Not --select: dagster-dbt adds one of this run's assets, and dbt runs the union.
+    # (One value: dagster-dbt takes one per --exclude and splits it on spaces.) The
+    # tests left out are listed, so dbt must not also drop every test of a node left
+    # out (its default, "eager"): a test of it and of a node that runs runs too.
+    exclude = ["--exclude", " ".join(map(node_selector, left_out))] if left_out else []
+    indirect = {"DBT_INDIRECT_SELECTION": "empty"} if left_out else {}
+    with _scoped_environment({**dbt_environment(paths, Path(project.project_dir)),
+                              **plan.environment, **indirect}):  # fmt: skip
+        invocation = dbt.cli(["build", *plan.args, *exclude], context=context,
+                             target_path=target, raise_on_error=False)  # fmt: skip
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        _raise_for(json.loads(results.read_text("utf-8")) if results.exists() else None)
+    plan.succeeded()
 
 
 def _manifest(project: DbtProject) -> dict:

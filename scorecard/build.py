@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorecard.errors import UserError
+from scorecard.ingest.lock import raw_zone_lock
 from scorecard.paths import PROJECT_ROOT, Paths
 from scorecard.refresh_window import (
     RawSnapshot,
@@ -289,16 +290,18 @@ def build_warehouse(
 ) -> BuildResult:
     """`dbt build`: seeds, models and every test, in DAG order, as plan_build decides;
     failures raise."""
-    plan = plan_build(paths, extra_args, project_dir, environment, unit_tests)
-    environment = {**(environment or {}), **plan.environment}
-    plan.starting()
-    command = ["build", *plan.args, *plan.selection_args]
-    result = run_dbt(paths, command, on_node, project_dir, environment)
-    if result.failures:
-        shown = "; ".join(result.failures[:3])
-        more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
-        raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")
-    result.unit_tests_skipped = plan.unit_tests_skipped
-    result.refresh_from = plan.refresh_from
-    plan.succeeded()
+    # The raw zone stays as planned until dbt is done (scorecard/ingest/lock.py).
+    with raw_zone_lock(paths, "build"):
+        plan = plan_build(paths, extra_args, project_dir, environment, unit_tests)
+        environment = {**(environment or {}), **plan.environment}
+        plan.starting()
+        command = ["build", *plan.args, *plan.selection_args]
+        result = run_dbt(paths, command, on_node, project_dir, environment)
+        if result.failures:
+            shown = "; ".join(result.failures[:3])
+            more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
+            raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")
+        result.unit_tests_skipped = plan.unit_tests_skipped
+        result.refresh_from = plan.refresh_from
+        plan.succeeded()
     return result

@@ -24,6 +24,7 @@ import duckdb
 
 from scorecard.build import build_warehouse
 from scorecard.errors import UserError
+from scorecard.ingest.lock import raw_zone_lock
 from scorecard.paths import PROJECT_ROOT, Paths
 
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
@@ -129,7 +130,11 @@ def replay(
     before = _scorecards(paths.warehouse_db, quarter)
     if not before:
         raise UserError(f"the warehouse has no scorecards for {quarter}")
-    with tempfile.TemporaryDirectory(prefix="scorecard-replay-", dir=paths.home) as tmp:
+    # The scratch home reads this home's raw zone (scorecard/ingest/lock.py).
+    with (
+        raw_zone_lock(paths, "replay"),
+        tempfile.TemporaryDirectory(prefix="scorecard-replay-", dir=paths.home) as tmp,
+    ):
         scratch = Paths.from_env(Path(tmp) / "home")
         scratch.raw.parent.mkdir(parents=True)
         scratch.raw.symlink_to(paths.raw, target_is_directory=True)

@@ -20,6 +20,7 @@ import duckdb
 from scorecard.build import BuildResult, build_warehouse
 from scorecard.contract import Table, load_contract
 from scorecard.errors import UserError
+from scorecard.ingest.lock import raw_zone_lock
 from scorecard.ingest.zone import RawZone, committed_batches
 from scorecard.paths import Paths
 from scorecard.pg import PgConnection, copy_from_duckdb, create_database, query_columns
@@ -139,13 +140,14 @@ class PostgresEngine:
         self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
     ) -> BuildResult:
         # As `scorecard build` does: a batch an interrupted ingest left uncommitted
-        # must not reach the warehouse.
-        RawZone(self.paths).recover()
-        load_raw(self.connection, self.paths.raw, self.paths.tmp)
-        return build_warehouse(
-            self.paths, on_node=on_node, extra_args=list(extra_args),
-            environment=dbt_environment(self.paths, self.connection),
-        )  # fmt: skip
+        # must not reach the warehouse. The build must plan on the raw zone it loaded.
+        with raw_zone_lock(self.paths, "build"):
+            RawZone(self.paths).recover()
+            load_raw(self.connection, self.paths.raw, self.paths.tmp)
+            return build_warehouse(
+                self.paths, on_node=on_node, extra_args=list(extra_args),
+                environment=dbt_environment(self.paths, self.connection),
+            )  # fmt: skip
 
     def mart_names(self) -> list[str]:
         rows = self._query(

@@ -18,6 +18,7 @@ import duckdb
 
 from scorecard.contract import Table, load_contract, load_order
 from scorecard.errors import FileRejected, UserError
+from scorecard.ingest.lock import raw_zone_lock
 from scorecard.ingest.mapping import READABLE_SUFFIXES, FileRule, Mapping, load_mapping, rules_for
 from scorecard.ingest.readers import ROW_NUMBER, read_landing_file
 from scorecard.ingest.validate import TEXT_SUFFIX, check_rows, plan_columns
@@ -94,32 +95,34 @@ def ingest(
 ) -> IngestReport:
     if not landing.is_dir():
         raise UserError(f"landing directory {landing} does not exist")
-    tables = load_contract()
-    mapping = load_mapping(mapping_file, tables) if mapping_file else Mapping()
-    zone = RawZone(paths)
-    report = IngestReport(recovered=zone.recover())
-    con = duckdb.connect()
-    zone.ensure_schema_partitions(con, list(tables.values()))
-    work, report.unmapped = discover(landing, mapping, tables)
-    loaded = zone.loaded_checksums()
-    for index, (relative, path, rule) in enumerate(work, start=1):
-        if progress:
-            progress(relative, index, len(work))
-        sha = _sha256(path)
-        if (sha, rule.table) in loaded:
-            report.skipped.append((relative, rule.table, loaded[(sha, rule.table)]))
-            continue
-        record = _ingest_file(
-            con, zone, tables[rule.table], rule, path, relative, sha,
-            encoding=rule.encoding or encoding, future_days=future_days,
-            today=today or dt.date.today(),
-        )  # fmt: skip
-        if record.status == "loaded":
-            report.loaded.append(record)
-            loaded[(sha, rule.table)] = record.batch_id
-        else:
-            report.rejected.append(record)
-    con.close()
+    # Held from recovering the raw zone to the last commit (scorecard/ingest/lock.py).
+    with raw_zone_lock(paths, "ingest"):
+        tables = load_contract()
+        mapping = load_mapping(mapping_file, tables) if mapping_file else Mapping()
+        zone = RawZone(paths)
+        report = IngestReport(recovered=zone.recover())
+        con = duckdb.connect()
+        zone.ensure_schema_partitions(con, list(tables.values()))
+        work, report.unmapped = discover(landing, mapping, tables)
+        loaded = zone.loaded_checksums()
+        for index, (relative, path, rule) in enumerate(work, start=1):
+            if progress:
+                progress(relative, index, len(work))
+            sha = _sha256(path)
+            if (sha, rule.table) in loaded:
+                report.skipped.append((relative, rule.table, loaded[(sha, rule.table)]))
+                continue
+            record = _ingest_file(
+                con, zone, tables[rule.table], rule, path, relative, sha,
+                encoding=rule.encoding or encoding, future_days=future_days,
+                today=today or dt.date.today(),
+            )  # fmt: skip
+            if record.status == "loaded":
+                report.loaded.append(record)
+                loaded[(sha, rule.table)] = record.batch_id
+            else:
+                report.rejected.append(record)
+        con.close()
     return report
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from scorecard.contract import Table
+from scorecard.ingest.lock import raw_zone_lock
 from scorecard.ingest.readers import ROW_NUMBER
 from scorecard.paths import Paths
 from scorecard.sql import ident, literal
@@ -99,16 +100,18 @@ class RawZone:
         return {(r.sha256, r.table): r.batch_id for r in self.log_records() if r.status == "loaded"}
 
     def recover(self) -> list[Path]:
-        """Remove batch directories whose log record was never written (an interrupted run)."""
-        committed = {r.batch_id for r in self.log_records()}
-        removed = []
-        for base in (self.paths.raw, self.paths.quarantine):
-            for batch_dir in base.glob("*/*/*"):
-                if batch_dir.name != SCHEMA_BATCH and batch_dir.name not in committed:
-                    shutil.rmtree(batch_dir)
-                    removed.append(batch_dir)
-        if self.paths.tmp.exists():
-            shutil.rmtree(self.paths.tmp)
+        """Remove batch directories whose log record was never written (an interrupted run).
+        Under the raw-zone lock: a running ingest's batch looks the same until it commits."""
+        with raw_zone_lock(self.paths, "recovery"):
+            committed = {r.batch_id for r in self.log_records()}
+            removed = []
+            for base in (self.paths.raw, self.paths.quarantine):
+                for batch_dir in base.glob("*/*/*"):
+                    if batch_dir.name != SCHEMA_BATCH and batch_dir.name not in committed:
+                        shutil.rmtree(batch_dir)
+                        removed.append(batch_dir)
+            if self.paths.tmp.exists():
+                shutil.rmtree(self.paths.tmp)
         return removed
 
     def commit(self, table: Table, record: IngestLogRecord, scratch: Path) -> None:
