@@ -49,7 +49,8 @@ def _is_blocking(suite: str) -> bool:
     )
 
 
-def _result(spec: dg.AssetCheckSpec, outcomes: list[Outcome]) -> dg.AssetCheckResult:
+def _result(spec: dg.AssetCheckSpec, outcomes: list[Outcome], scope: str | None = None
+            ) -> dg.AssetCheckResult:  # fmt: skip
     failed = [o for o in outcomes if not o.success]
     critical = [o for o in failed if o.severity == "critical"]
     metadata = {
@@ -57,6 +58,8 @@ def _result(spec: dg.AssetCheckSpec, outcomes: list[Outcome]) -> dg.AssetCheckRe
         "critical_failures": len(critical),
         "warnings": len(failed) - len(critical),
     }
+    if scope:  # what of a raw table was validated (scorecard/quality/raw_scope.py)
+        metadata["validated"] = scope
     if failed:
         metadata["failed_expectations"] = dg.MetadataValue.md(
             "\n".join(f"- {o.describe()}" for o in failed[:SHOWN_FAILURES])
@@ -103,7 +106,8 @@ def _suite_checks(
         for outcome in run.blocking:
             context.log.error(outcome.describe())
         for suite, spec in by_suite.items():
-            yield _result(spec, [o for o in run.outcomes if o.suite == suite])
+            yield _result(spec, [o for o in run.outcomes if o.suite == suite],
+                          run.raw_scopes.get(suite))  # fmt: skip
 
     return _checks
 

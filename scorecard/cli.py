@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 from pathlib import Path
@@ -109,14 +110,15 @@ def _do_build(paths: Paths, unit_tests: str = "when-changed"):
     return result
 
 
-def _do_check(paths: Paths, boundary: str | None = None):
+def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
     """Run the expectation suites of one boundary ('raw', 'marts') or all; critical fails stop."""
     from scorecard.quality import run_checks, suite_names
 
     chosen = [s for s in suite_names() if boundary is None or s.startswith(boundary + ".")]
     with progress_bar() as bar:
         task = bar.add_task("expectations", total=len(chosen), item="")
-        run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s))
+        run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s),
+                         full=full)  # fmt: skip
     for outcome in run.warnings + run.blocking:
         console.print(("[red]" if outcome.severity == "critical" else "[yellow]") + "failed:[/] "
                       + outcome.describe(), highlight=False, markup=True)  # fmt: skip
@@ -125,6 +127,14 @@ def _do_check(paths: Paths, boundary: str | None = None):
         f"{len(run.blocking)} critical failure(s), {len(run.warnings)} warning(s) "
         f"(history: {paths.quality_db}, run {run.run_id})"
     )
+    if run.raw_scopes:
+        kinds = collections.Counter(note.split()[0] for note in run.raw_scopes.values())
+        whole, unchanged = kinds["whole"], kinds["unchanged"]
+        console.print(
+            f"raw tables: {whole} validated whole, {len(run.raw_scopes) - whole - unchanged} "
+            f"on their new files only, {unchanged} unchanged since their suite last passed "
+            "(`scorecard check --full` validates every file again)"
+        )
     if run.blocking:
         raise UserError(
             f"{len(run.blocking)} critical expectation(s) failed, which blocks publishing and "
@@ -237,6 +247,10 @@ def check(
     boundary: Annotated[
         str | None, typer.Option(help="Only the raw zone ('raw') or the marts ('marts').")
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(help="Validate every raw file, not only those added since a suite passed."),
+    ] = False,
 ) -> None:
     """Run the Great Expectations suites; exit 1 when a critical expectation fails."""
     with user_errors():
@@ -245,7 +259,7 @@ def check(
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "check")
         with recorder.step("checks"):
-            _do_check(paths, boundary)
+            _do_check(paths, boundary, full)
         recorder.succeed()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -13,7 +15,7 @@ from scorecard.cli import app
 from scorecard.contract import load_contract
 from scorecard.ingest import ingest
 from scorecard.paths import Paths
-from scorecard.quality import blockers, certification_blockers, raw_suites, run_checks
+from scorecard.quality import blockers, certification_blockers, raw_scope, raw_suites, run_checks
 from tests.conftest import EMPLOYEES, TODAY, copy_home, write
 
 
@@ -74,6 +76,87 @@ def test_a_bad_raw_row_fails_its_expectations_with_the_row_named(tmp_path):
     unique = next(o for o in run.blocking if o.expectation.startswith("primary key"))
     assert unique.unexpected_count == 2 and unique.sample  # both copies of E2
     assert "hr.employees.full_name: expect_column_values_to_not_be_null failed (1 unexpected)" in not_null.describe()
+
+
+def test_raw_suites_validate_only_the_files_added_since_they_passed(tmp_path):
+    paths = _ingested(tmp_path)
+    suite = ["raw.hr__employees"]
+    first = run_checks(paths, suite)
+    assert first.raw_scopes == {"raw.hr__employees": "whole table"} and not first.blocking
+
+    again = run_checks(paths, suite)  # nothing new: the passing outcomes carry over
+    assert again.raw_scopes == {"raw.hr__employees": "unchanged since it last passed"}
+    def by_expectation(run):
+        return sorted(run.outcomes, key=lambda o: (o.expectation, o.column_name or ""))
+
+    assert by_expectation(again) == by_expectation(first)
+    assert blockers(paths, suite) == []  # recorded by this run: current, not stale
+
+    landing = tmp_path / "landing"
+    write(landing, "hr/employees__more.csv",
+          "employee_id,full_name,hire_date,termination_date,updated_at\nE3,Cy Dee,2024-05-01,,2024-05-01 09:00:00\n")
+    ingest(paths, landing, today=TODAY)
+    assert run_checks(paths, suite).raw_scopes == {"raw.hr__employees": "1 new batch file(s)"}
+
+    # A bad batch behind ingestion's back: its one null name is found in the new file.
+    _add_raw_batch(paths, "hr.employees", "select * replace ('99-tampered' as _batch_id, "
+                   "null as full_name) from {existing} where employee_id = 'E3'")
+    bad = run_checks(paths, suite)
+    assert bad.raw_scopes == {"raw.hr__employees": "1 new batch file(s)"}
+    (null_name,) = [o for o in bad.blocking if o.column_name == "full_name"]
+    assert null_name.unexpected_count == 1
+    # A suite that failed validates the whole table until it passes again.
+    assert run_checks(paths, suite).raw_scopes == {"raw.hr__employees": "whole table"}
+    shutil.rmtree(paths.raw / "hr" / "employees" / "99-tampered")
+    assert not run_checks(paths, suite).blocking
+    assert run_checks(paths, suite, full=True).raw_scopes == {"raw.hr__employees": "whole table"}
+
+
+def test_an_edited_raw_file_is_validated_again_whatever_its_time_says(tmp_path):
+    paths = _ingested(tmp_path)
+    suite = ["raw.hr__employees"]
+    assert not run_checks(paths, suite).blocking
+    (batch,) = [f for f in (paths.raw / "hr" / "employees").glob("*/*.parquet") if "0-schema" not in str(f)]
+    stamp = batch.stat()
+    duckdb.sql(f"copy (select * replace (null as full_name) from read_parquet('{batch}')) "
+               f"to '{batch}.edited' (format parquet)")
+    os.replace(f"{batch}.edited", batch)
+    os.utime(batch, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    run = run_checks(paths, suite)
+    assert run.raw_scopes == {"raw.hr__employees": "whole table"}
+    (null_name,) = [o for o in run.blocking if o.column_name == "full_name"]
+    assert null_name.unexpected_count == 2
+
+
+def test_what_a_raw_suite_validates_follows_its_files_and_the_tables_it_references(paths):
+    orders = json.loads((raw_suites.RAW_DIR / "crm__orders.json").read_text())
+    files = {"crm.orders": {"b1/part.parquet": "o1"}, "crm.accounts": {"a1/part.parquet": "x1"},
+             "hr.employees": {"e1/part.parquet": "y1"}}
+    passed = {"raw.crm__orders": {"suite_sha256": raw_scope.suite_sha256(orders), "files": files}}
+
+    def scoped(now, record=passed, suite=orders):
+        found = raw_scope.scope(paths, suite, now, record)
+        return found.new_files if found.new_files is None else [f.name for f in found.new_files]
+
+    orders_dir = paths.raw / "crm" / "orders"
+    assert scoped(files) == []
+    assert scoped({**files, "crm.orders": {**files["crm.orders"], "b2/part.parquet": "o2"}}) == ["part.parquet"]
+    assert raw_scope.scope(paths, orders, {**files, "crm.orders": {**files["crm.orders"], "b2/p.parquet": "o2"}},
+                           passed).new_files == [orders_dir / "b2" / "p.parquet"]
+    # New accounts only add keys an order may reference: nothing to validate again.
+    assert scoped({**files, "crm.accounts": {**files["crm.accounts"], "a2/part.parquet": "x2"}}) == []
+    assert scoped({**files, "crm.accounts": {"a1/part.parquet": "edited"}}) is None
+    assert scoped({**files, "hr.employees": {}}) is None  # a referenced file went away
+    assert scoped({**files, "crm.orders": {"b1/part.parquet": "edited"}}) is None
+    assert scoped(files, record={}) is None
+    changed = {**orders, "expectations": orders["expectations"][:-1]}
+    assert scoped(files, suite=changed) is None
+    unique_by_key = json.loads(json.dumps(orders))
+    for expectation in unique_by_key["expectations"]:
+        if expectation["type"] == "expect_compound_columns_to_be_unique":
+            expectation["kwargs"]["column_list"] = ["order_id"]  # across batches: not batch-wise
+    record = {"raw.crm__orders": {"suite_sha256": raw_scope.suite_sha256(unique_by_key), "files": files}}
+    assert scoped(files, record=record, suite=unique_by_key) is None
 
 
 def test_results_are_stored_as_history(tmp_path):

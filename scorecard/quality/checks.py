@@ -22,10 +22,11 @@ from pathlib import Path
 
 from scorecard.errors import UserError
 from scorecard.paths import Paths
-from scorecard.quality import history
+from scorecard.quality import history, raw_scope
 from scorecard.quality.history import CheckRun, Outcome
 from scorecard.quality.raw_suites import SUITES_DIR
 from scorecard.quality.sources import build_checks_database
+from scorecard.sql import literal
 
 SAMPLE_ROWS = 5
 
@@ -116,8 +117,11 @@ def run_checks(
     paths: Paths,
     suites: Iterable[str] | None = None,
     on_suite: Callable[[str], None] | None = None,
+    full: bool = False,
 ) -> CheckRun:
     """Validate the chosen suites (default: all) inside DuckDB; record and return the run.
+    A raw table's suite validates only what changed since it last passed, unless `full`
+    (scorecard/quality/raw_scope.py).
 
     Great Expectations runs in a child process, as dbt does: its heavy imports and its
     DuckDB handles stay out of the caller (Dagster, tests), and DuckDB's shutdown noise
@@ -131,8 +135,10 @@ def run_checks(
         raise UserError(f"no warehouse at {paths.warehouse_db}: run `scorecard build` first")
     started = _utc_now()
     run_id = f"{started:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-    command = [sys.executable, "-m", "scorecard.quality.worker", str(paths.home), run_id, *chosen]
+    command = [sys.executable, "-m", "scorecard.quality.worker", str(paths.home), run_id,
+               "--full" if full else "--changed", *chosen]  # fmt: skip
     outcomes: list[Outcome] = []
+    scopes: dict[str, str] = {}
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as child:  # fmt: skip
@@ -140,8 +146,11 @@ def run_checks(
             if not line.startswith("{"):
                 continue  # a library printing to stdout; our messages are JSON objects
             message = json.loads(line)
-            if "suite" in message and on_suite:
-                on_suite(message["suite"])
+            if "suite" in message:
+                if message["scope"]:
+                    scopes[message["suite"]] = message["scope"]
+                if on_suite:
+                    on_suite(message["suite"])
             if "outcome" in message:
                 outcomes.append(Outcome(**message["outcome"]))
             if "user_error" in message:
@@ -156,16 +165,21 @@ def run_checks(
         run_id=run_id, started_at=started, finished_at=_utc_now(), suites=chosen,
         outcomes=outcomes,
         warehouse_modified_at=warehouse_modified_at(paths) if reads_marts else None,
-        raw_loaded_at=newest_raw_load(paths) if reads_raw else None,
+        raw_loaded_at=newest_raw_load(paths) if reads_raw else None, raw_scopes=scopes,
     )  # fmt: skip
     history.record(paths, run)
     return run
 
 
 def validate_suites(
-    paths: Paths, run_id: str, chosen: list[str], on_suite: Callable[[str], None]
+    paths: Paths,
+    run_id: str,
+    chosen: list[str],
+    on_suite: Callable[[str, str], None],
+    full: bool = False,
 ) -> list[Outcome]:
-    """The Great Expectations part, in this process: SQL pushed down to DuckDB."""
+    """The Great Expectations part, in this process: SQL pushed down to DuckDB.
+    `on_suite(name, scope)`: scope says what of a raw table was validated."""
     import great_expectations as gx
 
     from scorecard.quality.gx_duckdb import close, open_project
@@ -181,15 +195,29 @@ def validate_suites(
         fcntl.flock(lock, fcntl.LOCK_EX)
         context = open_project(project, docs_scratch)
         try:
+            # Hashed before the checks read anything: a batch landing meanwhile is not
+            # recorded as validated, so the next run validates it.
+            scopes = _raw_scopes(paths, chosen, full)
             reads_raw, reads_marts = _boundaries(chosen)
             if reads_raw:
                 build_checks_database(paths, checks_db)
                 datasources["raw"] = _datasource(context, "raw_zone", checks_db)
             if reads_marts:
                 datasources["warehouse"] = _datasource(context, "warehouse", paths.warehouse_db)
+            latest = history.latest_outcomes(paths) if scopes else {}
+            passed = {}
             for name in chosen:
-                on_suite(name)
-                outcomes += _validate(gx, context, project, datasources, name, load_suite(name))
+                scope = scopes.get(name)
+                found = _carried_over(scope, latest.get(name))
+                files = scope.new_files if scope and scope.new_files else None  # else whole
+                on_suite(name, _scope_note(scope, found, files))
+                if found is None:
+                    found = _validate(gx, context, project, datasources, name, load_suite(name),
+                                      files)  # fmt: skip
+                if scope:
+                    passed[name] = (scope, all(o.success for o in found))
+                outcomes += found
+            raw_scope.save_passed(paths, passed)
         finally:
             for source in datasources.values():
                 close(source)
@@ -198,6 +226,31 @@ def validate_suites(
         context.build_data_docs()
         _replace_dir(docs_scratch, paths.data_docs)
     return outcomes
+
+
+def _raw_scopes(paths: Paths, chosen: list[str], full: bool) -> dict[str, raw_scope.Scope]:
+    """What each raw table suite among `chosen` must validate (raw_scope)."""
+    tables = [n for n in chosen if n.startswith("raw.") and n != "raw.load_health"]
+    if not tables:
+        return {}
+    files, passed = raw_scope.raw_files(paths), raw_scope.load_passed(paths)
+    return {n: raw_scope.scope(paths, load_suite(n), files, passed, full) for n in tables}
+
+
+def _carried_over(scope: raw_scope.Scope | None, latest) -> list[Outcome] | None:
+    """The last outcomes of a raw suite with nothing new to validate, if they all passed
+    (they are about the same files); None: validate."""
+    if scope and scope.unchanged and latest and all(o.success for o in latest[1]):
+        return latest[1]
+    return None
+
+
+def _scope_note(scope, carried, files) -> str:
+    if scope is None:
+        return ""
+    if carried is not None:
+        return "unchanged since it last passed"
+    return f"{len(files)} new batch file(s)" if files else "whole table"
 
 
 def _datasource(context, name: str, database: Path):
@@ -218,8 +271,10 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 
 def _validate(
-    gx, context, project: Path, datasources: dict, name: str, suite_doc: dict
+    gx, context, project: Path, datasources: dict, name: str, suite_doc: dict,
+    files: list[Path] | None = None,
 ) -> list[Outcome]:
+    """Validate one suite; `files`: only these raw Parquet files of its table."""
     table = suite_doc["meta"]["table"]
     if name == "raw.load_health":
         source, relation = datasources["raw"], "quality.raw_loads"
@@ -230,6 +285,9 @@ def _validate(
     # A query asset, not a table asset: GX's column introspection ignores the schema of
     # a table asset on DuckDB and then fails every expectation.
     query = suite_doc["meta"].get("query") or f"select * from {relation}"
+    if files:
+        query = (f"select * from read_parquet([{', '.join(literal(str(f)) for f in files)}], "
+                 "union_by_name = true)")  # fmt: skip
     batch_definition = source.add_query_asset(name, query=query).add_batch_definition_whole_table(
         "all"
     )

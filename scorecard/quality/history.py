@@ -78,6 +78,7 @@ class CheckRun:
     outcomes: list[Outcome]
     warehouse_modified_at: dt.datetime | None = None
     raw_loaded_at: dt.datetime | None = None
+    raw_scopes: dict[str, str] = field(default_factory=dict)  # raw suite -> what it validated
 
     @property
     def blocking(self) -> list[Outcome]:

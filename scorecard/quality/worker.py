@@ -18,12 +18,13 @@ def _emit(message: dict) -> None:
 
 
 def main(argv: list[str]) -> None:
-    home, run_id, *suites = argv
+    home, run_id, scope, *suites = argv
     warnings.simplefilter("ignore")  # library deprecation chatter; results are the output
     try:
         outcomes = validate_suites(
-            Paths.from_env(home), run_id, suites, lambda name: _emit({"suite": name})
-        )
+            Paths.from_env(home), run_id, suites,
+            lambda name, done: _emit({"suite": name, "scope": done}), full=scope == "--full",
+        )  # fmt: skip
     except UserError as error:
         _emit({"user_error": str(error)})
         return
