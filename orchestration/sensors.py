@@ -16,10 +16,11 @@ import dagster as dg
 
 from orchestration.jobs import refresh_warehouse
 from orchestration.resources import ScorecardHome
-from scorecard.contract import load_contract
 
 # The checksum the ingest log records, so "already ingested" means the same thing here.
-from scorecard.ingest import _sha256, discover
+from scorecard.checksums import file_sha256
+from scorecard.contract import load_contract
+from scorecard.ingest import discover
 from scorecard.ingest.mapping import Mapping
 from scorecard.ingest.zone import RawZone
 
@@ -52,7 +53,7 @@ def landing_files(context: dg.SensorEvaluationContext, scorecard: ScorecardHome)
             fingerprints[relative] = known
         else:
             fingerprints[relative] = {
-                "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256(path),
+                "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": file_sha256(path),
             }  # fmt: skip
     context.update_cursor(json.dumps(fingerprints, sort_keys=True))
     ingested = {sha for sha, _table in RawZone(paths).loaded_checksums()}

@@ -537,6 +537,10 @@ def bench_incremental_command(
     for label, kinds in (("full", r.full_seconds_by_kind), ("refresh", r.refresh_seconds_by_kind)):
         typer.echo(f"  inside nodes, {label}: "
                    + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(kinds.items())))  # fmt: skip
+    for label, steps in (("a rebuild", r.full_pipeline), ("the daily run", r.daily_pipeline)):
+        typer.echo(f"  pipeline, {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+                   + f" = {sum(steps.values()):.1f} s")  # fmt: skip
+    typer.echo(f"  the daily run takes {r.pipeline_share:.1%} of a rebuild from the raw zone")
     typer.echo("  slowest nodes of the refresh:")
     for node, seconds in r.refresh_slowest:
         typer.echo(f"    {seconds:6.1f} s  {node}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -29,6 +28,7 @@ from scorecard.certification.store import (
     Store,
     open_store,
 )
+from scorecard.checksums import file_sha256
 from scorecard.errors import UserError
 from scorecard.faults import crash_point
 from scorecard.paths import Paths
@@ -93,14 +93,6 @@ def xlsx_value(value: Any) -> Any:
     if isinstance(value, str):
         return neutralise(value)
     return str(value)  # Decimal and the like: exact text, never a rounded float
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _check_out(out: Path) -> Path:
@@ -238,7 +230,7 @@ def export_certified(paths: Paths, quarter: str, fmt: str, out: Path,
                 entries = _write_csv(scratch, tables)
             else:
                 entries = _write_parquet(store, scratch, tables, cert)
-            files = {f.name: _sha256(f) for f in sorted(scratch.iterdir())}
+            files = {f.name: file_sha256(f) for f in sorted(scratch.iterdir())}
             manifest = {
                 "quarter": cert.quarter,
                 "revision": cert.revision,

@@ -10,7 +10,6 @@ included). A revision in the store is checked by recomputing its content hash.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import math
 from pathlib import Path
@@ -26,14 +25,11 @@ from scorecard.certification.export import (
     xlsx_value,
 )
 from scorecard.certification.store import CERTIFIED_TABLES, Store, open_store
+from scorecard.checksums import file_sha256
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 
 MAX_CELL_PROBLEMS = 20  # per table: enough to find the tampering, not a flood
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
@@ -59,7 +55,7 @@ def _check_files(directory: Path, manifest: dict) -> list[str]:
             problems.append(f"{MANIFEST}: file entry {name!r} is not a plain file name")
         elif not path.is_file():
             problems.append(f"{name}: missing (listed in {MANIFEST})")
-        elif _sha256(path) != expected:
+        elif file_sha256(path) != expected:
             problems.append(f"{name}: sha256 differs from {MANIFEST} (the file was changed)")
     for path in sorted(directory.iterdir()):
         if path.name != MANIFEST and path.name not in listed:

@@ -9,13 +9,13 @@ commits. A file already loaded (same checksum, same table) is skipped.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import duckdb
 
+from scorecard.checksums import file_sha256
 from scorecard.contract import Table, load_contract, load_order
 from scorecard.errors import FileRejected, UserError
 from scorecard.ingest.lock import raw_zone_lock
@@ -48,14 +48,6 @@ class IngestReport:
     @property
     def rows_quarantined(self) -> int:
         return sum(r.rows_quarantined for r in self.loaded)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _now() -> dt.datetime:
@@ -108,7 +100,7 @@ def ingest(
         for index, (relative, path, rule) in enumerate(work, start=1):
             if progress:
                 progress(relative, index, len(work))
-            sha = _sha256(path)
+            sha = file_sha256(path)
             if (sha, rule.table) in loaded:
                 report.skipped.append((relative, rule.table, loaded[(sha, rule.table)]))
                 continue

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from scorecard.checksums import file_sha256
 from scorecard.contract import load_contract
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import Paths
@@ -62,7 +63,7 @@ def raw_files(paths: Paths) -> Files:
     for name, table in load_contract().items():
         root = zone.table_dir(table)
         found[name] = {
-            file.relative_to(root).as_posix(): _sha256(file)
+            file.relative_to(root).as_posix(): file_sha256(file)
             for file in sorted(root.glob("*/*")) if file.is_file()
         }  # fmt: skip
     return found
@@ -127,10 +128,3 @@ def _batch_wise(suite: dict) -> bool:
         for e in suite["expectations"]
     )  # fmt: skip
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
