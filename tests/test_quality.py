@@ -151,12 +151,17 @@ def test_what_a_raw_suite_validates_follows_its_files_and_the_tables_it_referenc
     assert scoped(files, record={}) is None
     changed = {**orders, "expectations": orders["expectations"][:-1]}
     assert scoped(files, suite=changed) is None
+    # Expectations about rows across batches: the whole table, every time.
     unique_by_key = json.loads(json.dumps(orders))
     for expectation in unique_by_key["expectations"]:
         if expectation["type"] == "expect_compound_columns_to_be_unique":
-            expectation["kwargs"]["column_list"] = ["order_id"]  # across batches: not batch-wise
-    record = {"raw.crm__orders": {"suite_sha256": raw_scope.suite_sha256(unique_by_key), "files": files}}
-    assert scoped(files, record=record, suite=unique_by_key) is None
+            expectation["kwargs"]["column_list"] = ["order_id"]
+    counted = json.loads(json.dumps(orders))
+    counted["expectations"].append({"type": "unexpected_rows_expectation", "kwargs": {
+        "unexpected_rows_query": "select order_id from {batch} group by order_id having count(*) > 1"}})
+    for suite in (unique_by_key, counted):
+        record = {"raw.crm__orders": {"suite_sha256": raw_scope.suite_sha256(suite), "files": files}}
+        assert scoped(files, record=record, suite=suite) is None
 
 
 def test_results_are_stored_as_history(tmp_path):

@@ -33,9 +33,11 @@ from scorecard.quality.raw_suites import view_name
 BATCH_WISE = frozenset({
     "expect_table_columns_to_match_set", "expect_column_values_to_not_be_null",
     "expect_column_values_to_be_in_set", "expect_column_values_to_be_between",
-    "expect_column_value_lengths_to_be_between", "unexpected_rows_expectation",
+    "expect_column_value_lengths_to_be_between",
+    "unexpected_rows_expectation",  # a row filter: no grouping, window or distinct
     "expect_compound_columns_to_be_unique",  # with _batch_id among the columns
 })  # fmt: skip
+ACROSS_ROWS = re.compile(r"\b(group\s+by|having|over\s*\(|distinct|count\s*\()", re.IGNORECASE)
 REFERENCED_VIEW = re.compile(r"\braw\.(\w+__\w+)")
 
 Files = dict[str, dict[str, str]]  # table -> file (<batch>/<name>.parquet) -> SHA-256
@@ -121,10 +123,14 @@ def _referenced(suite: dict) -> set[str]:
 
 
 def _batch_wise(suite: dict) -> bool:
-    return all(
-        e["type"] in BATCH_WISE
-        and (e["type"] != "expect_compound_columns_to_be_unique"
-             or "_batch_id" in e["kwargs"]["column_list"])
-        for e in suite["expectations"]
-    )  # fmt: skip
+    return all(map(_holds_per_batch, suite["expectations"]))
+
+
+def _holds_per_batch(expectation: dict) -> bool:
+    kind, kwargs = expectation["type"], expectation["kwargs"]
+    if kind == "expect_compound_columns_to_be_unique":
+        return "_batch_id" in kwargs["column_list"]
+    if kind == "unexpected_rows_expectation":
+        return not ACROSS_ROWS.search(kwargs["unexpected_rows_query"])
+    return kind in BATCH_WISE
 
