@@ -134,7 +134,7 @@ def test_a_refresh_reads_the_raw_batches_of_the_last_build_unless_the_warehouse_
     paths = Paths.from_env(tmp_path / "home")
     day = dt.datetime.now(dt.UTC).date()
     first = build_warehouse(paths, project_dir=project)
-    paths.warehouse_db.parent.mkdir(parents=True)
+    paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
     paths.warehouse_db.write_bytes(b"")  # what dbt would have built
     second = build_warehouse(paths, project_dir=project)
     paths.warehouse_db.unlink()  # deleted to rebuild it
