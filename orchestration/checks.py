@@ -117,8 +117,7 @@ def expectation_checks(marts: Iterable[str]) -> list[dg.AssetChecksDefinition]:
     marts = set(marts)
     suites = suite_names()
     keys = {suite: suite_asset(suite, raw_tables, marts) for suite in suites}
-    raw = [s for s in suites if s.startswith("raw.")]
-    mart = [s for s in suites if s.startswith("marts.")]
+    raw, mart = suite_names("raw"), suite_names("marts")
     checks = []
     if raw:
         checks.append(_suite_checks("raw_expectations", raw, keys,

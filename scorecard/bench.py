@@ -122,13 +122,13 @@ def bench_build(scale: float, seed: int = 42) -> BuildBenchmark:
         ingest(paths, paths.landing)
         floor, rows = scan_floor_seconds(paths)
         cpu = [_children_cpu_seconds()]
-        raw = run_checks(paths, [s for s in suite_names() if s.startswith("raw.")])
+        raw = run_checks(paths, suite_names("raw"))
         cpu.append(_children_cpu_seconds())
         started = time.perf_counter()
         result = build_warehouse(paths)
         seconds = time.perf_counter() - started
         cpu.append(_children_cpu_seconds())
-        marts = run_checks(paths, [s for s in suite_names() if not s.startswith("raw.")])
+        marts = run_checks(paths, suite_names("marts"))
         cpu.append(_children_cpu_seconds())
     return BuildBenchmark(
         scale, rows, seconds, floor, result.nodes, result.seconds_by_kind, machine_description(),

@@ -124,11 +124,9 @@ def bench_incremental(
 
 def _pipeline(paths: Paths, extra_args, steps: dict[str, float]):
     """Raw suites, dbt build, mart suites, publish (the steps after ingest), timed."""
-    raw = [s for s in suite_names() if s.startswith("raw.")]
-    marts = [s for s in suite_names() if not s.startswith("raw.")]
-    raw_run, steps["raw checks"] = _timed(run_checks, paths, raw)
+    raw_run, steps["raw checks"] = _timed(run_checks, paths, suite_names("raw"))
     build, steps["dbt build"] = _timed(build_warehouse, paths, extra_args=list(extra_args))
-    mart_run, steps["mart checks"] = _timed(run_checks, paths, marts)
+    mart_run, steps["mart checks"] = _timed(run_checks, paths, suite_names("marts"))
     for run in (raw_run, mart_run):
         if run.blocking:
             raise UserError(f"benchmark data failed its checks: {run.blocking[0].describe()}")

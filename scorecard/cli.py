@@ -114,7 +114,7 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
     """Run the expectation suites of one boundary ('raw', 'marts') or all; critical fails stop."""
     from scorecard.quality import run_checks, suite_names
 
-    chosen = [s for s in suite_names() if boundary is None or s.startswith(boundary + ".")]
+    chosen = suite_names(boundary)
     with progress_bar() as bar:
         task = bar.add_task("expectations", total=len(chosen), item="")
         run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s),
@@ -148,7 +148,7 @@ def _do_publish(paths: Paths):
     from scorecard.quality import blockers, suite_names
 
     # BI only ever sees marts whose checks ran after they were built and passed.
-    found = blockers(paths, [s for s in suite_names() if s.startswith("marts.")])
+    found = blockers(paths, suite_names("marts"))
     if found:
         raise UserError(f"not publishing: {found[0]}" + (
             f" (and {len(found) - 1} more)" if len(found) > 1 else ""))  # fmt: skip

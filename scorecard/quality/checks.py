@@ -47,9 +47,10 @@ def _boundaries(suites: list[str]) -> tuple[bool, bool]:
     )
 
 
-def suite_names() -> list[str]:
-    """Every suite: raw.<source>__<table>, raw.load_health, marts.<model>."""
-    return list(_suite_files())
+def suite_names(boundary: str | None = None) -> list[str]:
+    """Every suite: raw.<source>__<table>, raw.load_health, marts.<model>; or those of
+    one boundary ('raw', 'marts')."""
+    return [name for name in _suite_files() if boundary is None or name.startswith(boundary + ".")]
 
 
 def load_suite(name: str) -> dict:
