@@ -128,8 +128,10 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
         f"(history: {paths.quality_db}, run {run.run_id})"
     )
     if run.raw_scopes:
-        kinds = collections.Counter(note.split()[0] for note in run.raw_scopes.values())
-        whole, unchanged = kinds["whole"], kinds["unchanged"]
+        from scorecard.quality.raw_scope import UNCHANGED, WHOLE_TABLE
+
+        kinds = collections.Counter(run.raw_scopes.values())
+        whole, unchanged = kinds[WHOLE_TABLE], kinds[UNCHANGED]
         console.print(
             f"raw tables: {whole} validated whole, {len(run.raw_scopes) - whole - unchanged} "
             f"on their new files only, {unchanged} unchanged since their suite last passed "

@@ -250,8 +250,8 @@ def _scope_note(scope, carried, files) -> str:
     if scope is None:
         return ""
     if carried is not None:
-        return "unchanged since it last passed"
-    return f"{len(files)} new batch file(s)" if files else "whole table"
+        return raw_scope.UNCHANGED
+    return raw_scope.new_files_note(len(files)) if files else raw_scope.WHOLE_TABLE
 
 
 def _datasource(context, name: str, database: Path):

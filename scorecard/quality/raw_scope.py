@@ -42,6 +42,14 @@ REFERENCED_VIEW = re.compile(r"\braw\.(\w+__\w+)")
 
 Files = dict[str, dict[str, str]]  # table -> file (<batch>/<name>.parquet) -> SHA-256
 
+# What a run did with a raw table's suite (CheckRun.raw_scopes, the CLI, Dagster).
+WHOLE_TABLE = "whole table"
+UNCHANGED = "unchanged since it last passed"
+
+
+def new_files_note(count: int) -> str:
+    return f"{count} new batch file(s)"
+
 
 @dataclass(frozen=True)
 class Scope:
