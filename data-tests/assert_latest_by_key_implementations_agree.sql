@@ -62,7 +62,7 @@ fixture_by_adapter as (
 raw_orders as (
 
     select * from {{ source('crm', 'orders') }}
-    {%- if refresh_from_date() %}
+    {%- if execute and refreshing_periods() %}
     where order_id in (
         select order_id from {{ source('crm', 'orders') }}
         where {{ batch_condition('_batch_id', new_batches(['crm.orders'])) }}

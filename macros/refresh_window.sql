@@ -3,23 +3,27 @@
 
     `scorecard build` works out from the raw batches that arrived since its last
     successful build the earliest date they can reach (scorecard/refresh_window.py,
-    docs/incremental-refresh.md) and passes it as SCORECARD_REFRESH_FROM_DATE. With it
-    these models are incremental: they recompute the periods ending on or after that
+    docs/incremental-refresh.md) and passes it as SCORECARD_REFRESH_FROM_DATE, with
+    SCORECARD_REFRESH=periods. With them these models are incremental: they recompute the periods ending on or after that
     date (in_refresh_window), and their rows replace those periods' rows. Without it (a
     first build, a full refresh, a plain `dbt build`, a new batch of people or
     reference data, Spark) they are full tables. -#}
 {% macro refresh_from_date() -%}
     {%- set value = env_var('SCORECARD_REFRESH_FROM_DATE', '') -%}
-    {%- if value and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
-        {{ exceptions.raise_compiler_error("SCORECARD_REFRESH_FROM_DATE must be YYYY-MM-DD, got " ~ value) }}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
+        {{ exceptions.raise_compiler_error("SCORECARD_REFRESH_FROM_DATE must be YYYY-MM-DD, got '" ~ value ~ "'") }}
     {%- endif -%}
     {{ return(value) }}
 {%- endmacro %}
 
 {#- Whether this run recomputes only some periods (never on Spark: no delete on plain
-    Parquet, see incremental_materialization). -#}
+    Parquet, see incremental_materialization). Models decide their materialisation from
+    it while dbt parses, so it reads a flag that is the same in every refresh,
+    SCORECARD_REFRESH=periods: dbt re-parses the files that read an environment variable
+    whose value changed since the last parse (several seconds), and the refresh date and
+    batches change every day. They are read only while the nodes run. -#}
 {% macro refreshing_periods() -%}
-    {{ return(refresh_from_date() != '' and target.type != 'spark') }}
+    {{ return(env_var('SCORECARD_REFRESH', '') == 'periods' and target.type != 'spark') }}
 {%- endmacro %}
 
 {#- Incremental during a refresh, else a table: the windowed models, and the staging of
@@ -104,7 +108,7 @@
 
 {#- The model node behind a relation (none for seeds, sources, or outside a run). -#}
 {% macro tested_model(relation) -%}
-    {%- if not (execute and refresh_from_date()) -%}
+    {%- if not (execute and refreshing_periods()) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model'

@@ -168,10 +168,16 @@ class BuildPlan:
     @property
     def environment(self) -> dict[str, str]:
         """Variables dbt needs besides dbt_environment(): what a refresh recomputes and
-        tests (macros/refresh_window.sql)."""
+        tests (macros/refresh_window.sql). SCORECARD_REFRESH, which dbt reads while
+        parsing, is the same in every refresh, so that a day's refresh does not re-parse
+        the project."""
         date = self.refresh_from.isoformat() if self.refresh_from else ""
         batches = ",".join(f"{table}:{batch}" for table, batch in sorted(self.new_batches))
-        return {"SCORECARD_REFRESH_FROM_DATE": date, "SCORECARD_REFRESH_BATCHES": batches}
+        return {
+            "SCORECARD_REFRESH": "periods" if self.refresh_from else "",
+            "SCORECARD_REFRESH_FROM_DATE": date,
+            "SCORECARD_REFRESH_BATCHES": batches,
+        }
 
     def starting(self) -> None:
         """Before a whole build: forget the raw batches of the last one. Should this build

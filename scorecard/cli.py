@@ -521,31 +521,34 @@ def bench_incremental_command(
         bool, typer.Option(help="Build with --exclude test_type:unit (both builds).")
     ] = False,
 ) -> None:
-    """Refresh after one new day of data against a full build (goal: at most 10%)."""
+    """Refreshes of one new day of data, two days running, against a full build (goal: at
+    most 10%)."""
     from scorecard.bench_incremental import bench_incremental
 
     extra = ["--exclude", "test_type:unit"] if skip_unit_tests else []
     with user_errors():
         r = bench_incremental(scale, seed, extra)
-    typer.echo(f"scale {r.scale} ({r.machine}, {dt.date.today()}): {r.increment_rows:,} rows "
-               f"dated {r.day} held back as a daily increment")  # fmt: skip
-    typer.echo(
-        f"  full build {r.full_build_seconds:.1f} s; increment ingest "
-        f"{r.increment_ingest_seconds:.1f} s; refresh {r.refresh_seconds:.1f} s ({r.nodes} "
-        f"nodes) = {r.refresh_share:.1%} of the full build (goal: at most 10%)"
-    )
-    typer.echo(f"  refresh date {r.refresh_from or 'none (whole history)'}: indicator models "
-               "recomputed for the periods ending on or after it")  # fmt: skip
-    for label, kinds in (("full", r.full_seconds_by_kind), ("refresh", r.refresh_seconds_by_kind)):
-        typer.echo(f"  inside nodes, {label}: "
-                   + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(kinds.items())))  # fmt: skip
-    for label, steps in (("a rebuild", r.full_pipeline), ("the daily run", r.daily_pipeline)):
-        typer.echo(f"  pipeline, {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
-                   + f" = {sum(steps.values()):.1f} s")  # fmt: skip
-    typer.echo(f"  the daily run takes {r.pipeline_share:.1%} of a rebuild from the raw zone")
-    typer.echo("  slowest nodes of the refresh:")
-    for node, seconds in r.refresh_slowest:
-        typer.echo(f"    {seconds:6.1f} s  {node}")
+    typer.echo(f"scale {r.scale} ({r.machine}, {dt.date.today()}), build date {r.as_of}: "
+               f"full build {r.full_build_seconds:.1f} s")  # fmt: skip
+    _echo_steps("  inside nodes, full build", r.full_seconds_by_kind)
+    _echo_steps("  pipeline, a rebuild from the raw zone", r.full_pipeline, total=True)
+    for day, label in zip(r.days, ("after the full build", "the next day"), strict=True):
+        typer.echo(
+            f"{day.day}, {label}: {day.increment_rows:,} rows; refresh {day.refresh_seconds:.1f} s "
+            f"({day.nodes} nodes) = {r.refresh_share(day):.1%} of the full build (goal: at most "
+            f"10%); refresh date {day.refresh_from or 'none (whole history)'}"
+        )
+        _echo_steps("  inside nodes", day.seconds_by_kind)
+        _echo_steps("  pipeline", day.pipeline, total=True)
+        typer.echo(f"  the day's run takes {r.pipeline_share(day):.1%} of a rebuild")
+    typer.echo(f"slowest nodes of the refresh of {r.days[-1].day}:")
+    for node, seconds in r.days[-1].slowest:
+        typer.echo(f"  {seconds:6.1f} s  {node}")
+
+
+def _echo_steps(label: str, seconds: dict[str, float], total: bool = False) -> None:
+    line = ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
+    typer.echo(f"{label}: {line}" + (f" = {sum(seconds.values()):.1f} s" if total else ""))
 
 
 @app.command()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from scorecard.build import BuildPlan, dbt_settings
 from scorecard.contract import load_contract
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT
@@ -207,3 +212,37 @@ def test_the_build_date_is_read_only_through_scorecard_as_of_date():
         if path.suffix in {".sql", ".yml"} and CLOCK.search(path.read_text(encoding="utf-8"))
     }
     assert readers == {"macros/scorecard_as_of_date.sql"}
+
+
+def files_dbt_reparsed(paths, plan: BuildPlan) -> int:
+    """`dbt parse` with a build plan's environment; the files dbt parsed again since its
+    last parse (its partial-parsing debug event), or -1 for a whole parse."""
+    settings = dbt_settings(paths, environment=plan.environment)
+    done = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "parse", "--debug", "--log-format", "json"],
+        cwd=PROJECT_ROOT, env=settings, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    for line in done.stdout.splitlines():
+        event = json.loads(line) if line.startswith("{") else {}
+        if event.get("info", {}).get("name") == "PartialParsingEnabled":
+            return event["data"]["changed"]
+    return -1
+
+
+def refresh_plan(day: dt.date, batch: str) -> BuildPlan:
+    return BuildPlan(
+        [], False, "", Path("unused"), refresh_from=day,
+        new_batches=frozenset({("crm.orders", batch), ("finance.payments", batch)}),
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_next_days_refresh_does_not_make_dbt_parse_again(paths):
+    # dbt parses again every file that read an environment variable whose value changed
+    # since its last parse: seconds of each refresh if the date or the batches were
+    # read while parsing. Only the refresh flag is, and it is the same every day.
+    assert files_dbt_reparsed(paths, refresh_plan(dt.date(2026, 8, 21), "b1")) == -1
+    assert files_dbt_reparsed(paths, refresh_plan(dt.date(2026, 9, 2), "b2")) == 0
+    # A whole build after it does parse the windowed models again (their materialisation).
+    whole = BuildPlan([], False, "", Path("unused"))
+    assert files_dbt_reparsed(paths, whole) > 0
