@@ -61,6 +61,9 @@ def publish(paths: Paths) -> Publication:
     tables: dict[str, int] = {}
     try:
         with duckdb.connect(str(scratch_db)) as con:
+            # Tables have no row order to keep, and copying without one lets DuckDB
+            # write on every core: publish took 27 s instead of 22 at scale 10.
+            con.execute("set preserve_insertion_order = false")
             con.execute(f"attach {literal(paths.warehouse_db)} as warehouse (read_only)")
             con.execute(f"create schema {SERVED_SCHEMA}")
             for table in _mart_tables(con):
