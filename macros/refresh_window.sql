@@ -4,10 +4,10 @@
     `scorecard build` works out from the raw batches that arrived since its last
     successful build the earliest date they can reach (scorecard/refresh_window.py,
     docs/incremental-refresh.md) and passes it as SCORECARD_REFRESH_FROM_DATE, with
-    SCORECARD_REFRESH=periods. With them these models are incremental: they recompute the periods ending on or after that
-    date (in_refresh_window), and their rows replace those periods' rows. Without it (a
-    first build, a full refresh, a plain `dbt build`, a new batch of people or
-    reference data, Spark) they are full tables. -#}
+    SCORECARD_REFRESH=periods. With them these models are incremental: they recompute
+    the periods ending on or after that date (in_refresh_window), and their rows replace
+    those periods' rows. Without them (a first build, a full refresh, a plain `dbt
+    build`, a new batch of people or reference data, Spark) they are full tables. -#}
 {% macro refresh_from_date() -%}
     {%- set value = env_var('SCORECARD_REFRESH_FROM_DATE', '') -%}
     {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}

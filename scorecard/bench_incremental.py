@@ -1,4 +1,4 @@
-"""Incremental refresh: one new day of data against a full build (`scorecard bench incremental`).
+"""Incremental refresh: new days of data against a full build (`scorecard bench incremental`).
 
 A generated company is split at its last days: every event of each (orders,
 activities, inquiries, complaints, RFQs, invoices, payments, survey responses) is held

@@ -62,7 +62,7 @@ def publish(paths: Paths) -> Publication:
     try:
         with duckdb.connect(str(scratch_db)) as con:
             # Tables have no row order to keep, and copying without one lets DuckDB
-            # write on every core: publish took 27 s instead of 22 at scale 10.
+            # write on every core (publish at scale 10: 27 s before, 22 s after).
             con.execute("set preserve_insertion_order = false")
             con.execute(f"attach {literal(paths.warehouse_db)} as warehouse (read_only)")
             con.execute(f"create schema {SERVED_SCHEMA}")
