@@ -129,15 +129,16 @@ def bench_incremental(
         as_of = summary.as_of + dt.timedelta(days=1)
         args = ["--vars", json.dumps({"as_of_date": as_of.isoformat()}), *extra_args]
         days = [summary.as_of - dt.timedelta(days=n) for n in reversed(range(HELD_BACK_DAYS))]
+        increments = {day: Path(tmp) / f"increment-{day}" for day in days}
         held_back = {}
         for day in reversed(days):  # the last day first: each split keeps what came before
-            held_back[day] = split_day(paths.landing, Path(tmp) / f"increment-{day}", day)
+            held_back[day] = split_day(paths.landing, increments[day], day)
         ingest(paths, paths.landing)
         # A rebuild from the raw zone (not timed: ingesting all the history).
         full, full_pipeline = _pipeline(paths, args, {})
         refreshes = []
         for day in days:
-            steps = {"ingest": _timed(ingest, paths, Path(tmp) / f"increment-{day}")[1]}
+            steps = {"ingest": _timed(ingest, paths, increments[day])[1]}
             refresh, steps = _pipeline(paths, args, steps)
             refreshes.append(DailyRefresh(
                 day, sum(held_back[day].values()), steps, refresh.seconds_by_kind,

@@ -532,7 +532,8 @@ def bench_incremental_command(
                f"full build {r.full_build_seconds:.1f} s")  # fmt: skip
     _echo_steps("  inside nodes, full build", r.full_seconds_by_kind)
     _echo_steps("  pipeline, a rebuild from the raw zone", r.full_pipeline, total=True)
-    for day, label in zip(r.days, ("after the full build", "the next day"), strict=True):
+    for index, day in enumerate(r.days):
+        label = "after the full build" if index == 0 else "after the day before's refresh"
         typer.echo(
             f"{day.day}, {label}: {day.increment_rows:,} rows; refresh {day.refresh_seconds:.1f} s "
             f"({day.nodes} nodes) = {r.refresh_share(day):.1%} of the full build (goal: at most "

@@ -141,4 +141,3 @@ def _holds_per_batch(expectation: dict) -> bool:
     if kind == "unexpected_rows_expectation":
         return not ACROSS_ROWS.search(kwargs["unexpected_rows_query"])
     return kind in BATCH_WISE
-
