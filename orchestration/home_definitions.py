@@ -11,7 +11,8 @@ from dagster_dbt import DbtCliResource
 from orchestration import jobs
 from orchestration.checks import expectation_checks
 from orchestration.ingestion import landing_ingestion
-from orchestration.quarterly import certification_preparation, scorecard_report
+from orchestration.partitions import FiscalCalendar
+from orchestration.quarterly import quarterly_assets
 from orchestration.resources import ScorecardHome
 from orchestration.sensors import landing_files
 from orchestration.serving import serving_database
@@ -23,6 +24,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 def build_definitions(paths: Paths, manifest_root: Path | None = None) -> dg.Definitions:
     """Everything Dagster runs for one home; `manifest_root` lets homes share a dbt parse."""
+    calendar = FiscalCalendar.of(paths)  # a bad settings file stops here, before any run
     project = dbt_project(paths, manifest_root=manifest_root)
     models = warehouse_models(project)
     marts = [key for key in models.keys if key.path[0] == "marts"]
@@ -31,12 +33,11 @@ def build_definitions(paths: Paths, manifest_root: Path | None = None) -> dg.Def
             landing_ingestion(),
             models,
             serving_database(marts),
-            scorecard_report,
-            certification_preparation,
+            *quarterly_assets(calendar),
         ],
         asset_checks=expectation_checks(key.path[-1] for key in marts),
         jobs=[jobs.refresh_warehouse, jobs.prepare_quarter],
-        schedules=[jobs.daily_refresh, jobs.quarter_close],
+        schedules=[jobs.daily_refresh, jobs.quarter_close_schedule(calendar)],
         sensors=[landing_files],
         # The graph is a chain (ingest, checks, dbt, checks, publish) and dbt already runs
         # in its own process: a process per step would only reload these definitions.

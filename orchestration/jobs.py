@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.partitions import FISCAL_QUARTERS, quarter_start_months
+from orchestration.partitions import FiscalCalendar
 
 QUARTERLY_GROUP = "quarterly"
 
@@ -30,17 +30,23 @@ daily_refresh = dg.ScheduleDefinition(
 )
 
 
-@dg.schedule(
-    job=prepare_quarter,
-    cron_schedule=f"0 6 1 {quarter_start_months()} *",
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Prepare the quarter just closed for certification (a person certifies).",
-)
-def quarter_close(context: dg.ScheduleEvaluationContext):
-    # An hour after the daily refresh, so the closed quarter is read from its final data.
-    with dg.partition_loading_context(context.scheduled_execution_time):
-        quarter = FISCAL_QUARTERS.get_last_partition_key()
-    if quarter is None:
-        return dg.SkipReason("no fiscal quarter has closed yet")
-    return dg.RunRequest(run_key=quarter, partition_key=quarter)
+def quarter_close_schedule(calendar: FiscalCalendar) -> dg.ScheduleDefinition:
+    """`quarter_close` on the home's fiscal calendar."""
+
+    @dg.schedule(
+        name="quarter_close",
+        job=prepare_quarter,
+        cron_schedule=f"0 6 1 {calendar.start_months} *",
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Prepare the quarter just closed for certification (a person certifies).",
+    )
+    def quarter_close(context: dg.ScheduleEvaluationContext):
+        # An hour after the daily refresh, so the closed quarter is read from its final data.
+        with dg.partition_loading_context(context.scheduled_execution_time):
+            quarter = calendar.quarters.get_last_partition_key()
+        if quarter is None:
+            return dg.SkipReason("no fiscal quarter has closed yet")
+        return dg.RunRequest(run_key=quarter, partition_key=quarter)
+
+    return quarter_close

@@ -8,7 +8,7 @@ follow). It never certifies: certifying needs a person (`scorecard certify`).
 import dagster as dg
 
 from orchestration.jobs import QUARTERLY_GROUP
-from orchestration.partitions import FISCAL_QUARTERS, quarter_label
+from orchestration.partitions import FiscalCalendar
 from orchestration.resources import ScorecardHome
 from orchestration.serving import SERVING_KEY
 from scorecard.errors import UserError
@@ -23,65 +23,69 @@ def _user_failure(exc: UserError) -> dg.Failure:
     return dg.Failure(description=str(exc), allow_retries=False)
 
 
-@dg.asset(
-    key=REPORT_KEY,
-    deps=[SERVING_KEY],
-    partitions_def=FISCAL_QUARTERS,
-    group_name=QUARTERLY_GROUP,
-    kinds={"html"},
-)
-def scorecard_report(context: dg.AssetExecutionContext, scorecard: ScorecardHome):
-    """The quarter's scorecards as one offline HTML page (`scorecard report`, BI audience:
-    ids, no personal names; the HR version is made on request, not left on disk)."""
-    from scorecard.report import write_report
+def quarterly_assets(calendar: FiscalCalendar) -> list[dg.AssetsDefinition]:
+    """The report and certification preparation, partitioned by the home's fiscal quarters."""
 
-    quarter = quarter_label(context.partition_key)
-    try:
-        result = write_report(scorecard.paths, quarter)
-    except UserError as exc:
-        raise _user_failure(exc) from exc
-    if result.explanations_unavailable:
-        context.log.warning(f"report without explanations: {result.explanations_unavailable}")
-    return dg.MaterializeResult(
-        metadata={
-            "quarter": quarter,
-            "path": dg.MetadataValue.path(str(result.path)),
-            "employees": result.employees,
-            "scorecards": result.scorecards,
-            "explained_lines": result.explanations,
-            "size_bytes": result.size_bytes,
-        }
+    @dg.asset(
+        key=REPORT_KEY,
+        deps=[SERVING_KEY],
+        partitions_def=calendar.quarters,
+        group_name=QUARTERLY_GROUP,
+        kinds={"html"},
     )
+    def scorecard_report(context: dg.AssetExecutionContext, scorecard: ScorecardHome):
+        """The quarter's scorecards as one offline HTML page (`scorecard report`, BI audience:
+        ids, no personal names; the HR version is made on request, not left on disk)."""
+        from scorecard.report import write_report
 
+        quarter = calendar.label(context.partition_key)
+        try:
+            result = write_report(scorecard.paths, quarter)
+        except UserError as exc:
+            raise _user_failure(exc) from exc
+        if result.explanations_unavailable:
+            context.log.warning(f"report without explanations: {result.explanations_unavailable}")
+        return dg.MaterializeResult(
+            metadata={
+                "quarter": quarter,
+                "path": dg.MetadataValue.path(str(result.path)),
+                "employees": result.employees,
+                "scorecards": result.scorecards,
+                "explained_lines": result.explanations,
+                "size_bytes": result.size_bytes,
+            }
+        )
 
-@dg.asset(
-    key=CERTIFICATION_KEY,
-    deps=[SERVING_KEY],
-    partitions_def=FISCAL_QUARTERS,
-    group_name=QUARTERLY_GROUP,
-    kinds={"duckdb"},
-)
-def certification_preparation(context: dg.AssetExecutionContext, scorecard: ScorecardHome):
-    """The closed quarter's published results recorded as preliminary (never certified)."""
-    from scorecard.certification.certify import publish_preliminary, quarter_state
-
-    paths = scorecard.paths
-    quarter = quarter_label(context.partition_key)
-    before = quarter_state(paths, quarter)["state"]
-    try:
-        row = publish_preliminary(paths, quarter, PREPARED_BY)
-    except UserError as exc:
-        raise _user_failure(exc) from exc
-    context.log.info(f"{quarter} is preliminary: {row['scorecards']} scorecards out for review; "
-                     "a person certifies it with `scorecard certify`")  # fmt: skip
-    return dg.MaterializeResult(
-        metadata={
-            "quarter": quarter,
-            "state_before": before,
-            "preliminary_id": row["preliminary_id"],
-            "scorecards": row["scorecards"],
-            "content_hash": row["content_hash"],
-            "publication_id": row["publication_id"],
-            "next_step": f"scorecard certify {quarter} (a person, after appeals)",
-        }
+    @dg.asset(
+        key=CERTIFICATION_KEY,
+        deps=[SERVING_KEY],
+        partitions_def=calendar.quarters,
+        group_name=QUARTERLY_GROUP,
+        kinds={"duckdb"},
     )
+    def certification_preparation(context: dg.AssetExecutionContext, scorecard: ScorecardHome):
+        """The closed quarter's published results recorded as preliminary (never certified)."""
+        from scorecard.certification.certify import publish_preliminary, quarter_state
+
+        paths = scorecard.paths
+        quarter = calendar.label(context.partition_key)
+        before = quarter_state(paths, quarter)["state"]
+        try:
+            row = publish_preliminary(paths, quarter, PREPARED_BY)
+        except UserError as exc:
+            raise _user_failure(exc) from exc
+        context.log.info(f"{quarter} is preliminary: {row['scorecards']} scorecards out for "
+                         "review; a person certifies it with `scorecard certify`")  # fmt: skip
+        return dg.MaterializeResult(
+            metadata={
+                "quarter": quarter,
+                "state_before": before,
+                "preliminary_id": row["preliminary_id"],
+                "scorecards": row["scorecards"],
+                "content_hash": row["content_hash"],
+                "publication_id": row["publication_id"],
+                "next_step": f"scorecard certify {quarter} (a person, after appeals)",
+            }
+        )
+
+    return [scorecard_report, certification_preparation]

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from scorecard.errors import UserError
 from scorecard.ingest.lock import raw_zone_lock
 from scorecard.paths import PROJECT_ROOT, Paths
@@ -28,6 +30,7 @@ from scorecard.refresh_window import (
     refresh_from_date,
     refresh_selection,
 )
+from scorecard.settings import file_settings
 
 # The project's code and definitions (not the data): see code_fingerprint.
 CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
@@ -77,6 +80,38 @@ def dbt_settings(
     return {**os.environ, **dbt_environment(paths, project_dir), **(environment or {})}
 
 
+def with_settings(paths: Paths, args: Sequence[str], project_dir: Path = PROJECT_ROOT) -> list[str]:
+    """dbt arguments with the home's settings (<home>/settings.yml, scorecard/settings.py)
+    as one `--vars`; a var given in `args` (a replay's definitions_as_of, a benchmark's
+    as_of_date) wins over the file. Without a settings file, `args` as they are."""
+    from_file = file_settings(paths, project_dir)
+    if not from_file:
+        return list(args)
+    rest, given = [], {}
+    values = iter(args)
+    for arg in values:
+        if arg == "--vars":
+            given.update(_vars_mapping(next(values, "")))
+        elif arg.startswith("--vars="):
+            given.update(_vars_mapping(arg.removeprefix("--vars=")))
+        else:
+            rest.append(arg)
+    merged = json.dumps({**from_file, **given}, sort_keys=True, default=str)
+    return [*rest, "--vars", merged]
+
+
+def _vars_mapping(text: str) -> dict:
+    """The value of a --vars argument: a YAML (or JSON) mapping, as dbt reads it."""
+    try:
+        value = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError:
+        value = None
+    if not isinstance(value, dict):
+        raise UserError(f"--vars must be a YAML mapping such as '{{as_of_date: 2026-09-30}}', "
+                        f"got {text!r}")  # fmt: skip
+    return value
+
+
 def run_dbt(
     paths: Paths,
     args: list[str],
@@ -86,9 +121,11 @@ def run_dbt(
 ) -> BuildResult:
     """Run one dbt command; report each finished node; collect failures from run_results.
 
-    `environment` overrides variables of dbt_environment(), e.g. another engine's target
-    (SCORECARD_DBT_TARGET) with its own DBT_TARGET_PATH (scorecard/engines/).
+    Every command gets the home's settings (with_settings). `environment` overrides
+    variables of dbt_environment(), e.g. another engine's target (SCORECARD_DBT_TARGET)
+    with its own DBT_TARGET_PATH (scorecard/engines/).
     """
+    args = with_settings(paths, args, project_dir)
     paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
     environment = dbt_settings(paths, project_dir, environment)
     command = [sys.executable, "-m", "dbt.cli.main", *args, "--log-format", "json"]
@@ -110,7 +147,9 @@ def run_dbt(
                 on_node(event.get("data", {}).get("node_info", {}).get("node_name", ""))
     results_file = Path(environment["DBT_TARGET_PATH"]) / "run_results.json"
     if child.returncode == 2 or not results_file.exists():
-        detail = next((e for e in errors if e), f"exit code {child.returncode}")
+        # Python's own warnings (a RuntimeWarning of runpy, say) are not dbt's reason.
+        detail = next((e for e in errors if e and "Warning:" not in e.split("\n")[0]),
+                      f"exit code {child.returncode}")  # fmt: skip
         raise UserError(f"dbt could not run: {detail.splitlines()[0][:400]}")
     return _collect(json.loads(results_file.read_text(encoding="utf-8")))
 
@@ -124,11 +163,20 @@ def _collect(run_results: dict) -> BuildResult:
         result.seconds_by_kind[kind] = result.seconds_by_kind.get(kind, 0.0) + seconds
         result.seconds_by_node[node["unique_id"]] = seconds
         if node["status"] in FAILED:
-            first_line = (node.get("message") or "").strip().splitlines()[:1] or [""]
-            result.failures.append(f"{node['unique_id']}: {first_line[0][:300]}")
+            result.failures.append(f"{node['unique_id']}: {failure_text(node.get('message'))}")
         elif node["status"] == "warn":
             result.warnings += 1
     return result
+
+
+def failure_text(message: str | None) -> str:
+    """dbt's message for a failed node on one line: its headline ("Runtime Error in model
+    X") and the database's own words after it ("Constraint Error: NOT NULL constraint
+    failed: ..."), which dbt puts on the next lines and the headline alone hides."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return " ".join([lines[0].rstrip(":") + (":" if len(lines) > 1 else ""), *lines[1:3]])[:600]
 
 
 def code_fingerprint(project_dir: Path = PROJECT_ROOT, args: Sequence[str] = ()) -> str:
@@ -228,8 +276,10 @@ def plan_build(
     once they have passed on this code; "always" runs them regardless.
     A build of part of the project (`subset`, its own --select, or an --exclude of more
     than tests) runs as asked. Leaving tests out is still a whole build, of the same code.
+    The home's settings are part of the arguments (with_settings): a change of them is
+    a change of the code. A bad settings file raises before anything runs.
     """
-    args = list(extra_args)
+    args = with_settings(paths, extra_args, project_dir)
     settings = dbt_settings(paths, project_dir, environment)
     target_path = Path(settings["DBT_TARGET_PATH"])
     record = target_path.parent / "last-build-code.sha256"

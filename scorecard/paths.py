@@ -19,6 +19,11 @@ class Paths:
         return cls(Path(chosen).resolve())
 
     @property
+    def settings_file(self) -> Path:
+        """This deployment's dbt vars (scorecard/settings.py); absent: the defaults."""
+        return self.home / "settings.yml"
+
+    @property
     def landing(self) -> Path:
         return self.home / "landing"
 

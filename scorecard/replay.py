@@ -138,6 +138,9 @@ def replay(
         scratch = Paths.from_env(Path(tmp) / "home")
         scratch.raw.parent.mkdir(parents=True)
         scratch.raw.symlink_to(paths.raw, target_is_directory=True)
+        # Scored with this home's settings, as the warehouse it is compared with was.
+        if paths.settings_file.exists():
+            shutil.copyfile(paths.settings_file, scratch.settings_file)
         select = ["--select", "+fct_scorecards", "--exclude", "test_type:unit",
                   "--indirect-selection", "cautious"]  # fmt: skip
         if _is_date(definitions_at):

@@ -158,3 +158,24 @@ def test_a_whole_build_that_fails_is_followed_by_a_whole_build(tmp_path, project
     paths.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
     paths.warehouse_db.write_bytes(b"")  # the half-built file it left
     assert build_warehouse(paths, project_dir=project).refresh_from is None
+
+
+def test_a_failed_node_says_what_the_database_said():
+    """The CLI prints dbt's failures: the database's own error, not only the headline."""
+    from scorecard.build import _collect
+
+    message = (
+        "Runtime Error in model fct_indicator_values (models/marts/indicators/"
+        "fct_indicator_values.sql)\n  Constraint Error: NOT NULL constraint failed: "
+        "fct_indicator_values.definition_version\n"
+    )
+    result = _collect({"results": [
+        {"unique_id": "model.p.fct_indicator_values", "status": "error", "message": message},
+        {"unique_id": "test.p.unique_x", "status": "fail", "message": "Got 3 results"},
+    ]})  # fmt: skip
+    assert result.failures == [
+        "model.p.fct_indicator_values: Runtime Error in model fct_indicator_values "
+        "(models/marts/indicators/fct_indicator_values.sql): Constraint Error: NOT NULL "
+        "constraint failed: fct_indicator_values.definition_version",
+        "test.p.unique_x: Got 3 results",
+    ]

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from orchestration.checks import suite_asset
-from orchestration.jobs import quarter_close
-from orchestration.partitions import FISCAL_QUARTERS, quarter_label
+from orchestration.jobs import quarter_close_schedule
+from orchestration.partitions import FiscalCalendar, quarter_label
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
 from orchestration.sensors import landing_files
 from orchestration.serving import SERVING_KEY
@@ -89,8 +89,11 @@ def test_quarter_label_rejects_a_day_that_starts_no_quarter():
         quarter_label("2026-05-01", 1)
 
 
+CALENDAR = FiscalCalendar(start_month=1, calendar_start=dt.date(2020, 1, 1))
+
+
 def test_partitions_are_closed_quarters_only():
-    keys = FISCAL_QUARTERS.get_partition_keys(current_time=dt.datetime(2026, 11, 22))
+    keys = CALENDAR.quarters.get_partition_keys(current_time=dt.datetime(2026, 11, 22))
     assert keys[0] == "2020-01-01"
     assert keys[-1] == "2026-07-01"  # 2026-Q4 has not closed on 22 November
     assert len(keys) == 27
@@ -100,6 +103,7 @@ def test_quarter_close_prepares_the_quarter_just_closed():
     context = dg.build_schedule_context(
         scheduled_execution_time=dt.datetime(2026, 10, 1, 6, tzinfo=dt.UTC)
     )
+    quarter_close = quarter_close_schedule(CALENDAR)
     request = quarter_close(context)
     assert request.partition_key == "2026-07-01"
     assert quarter_close.cron_schedule == "0 6 1 1,4,7,10 *"
