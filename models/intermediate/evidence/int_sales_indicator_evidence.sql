@@ -9,12 +9,18 @@
       gross_profit_margin             invoices with a recorded cost of sales
       proposal_conversion_rate        opportunities by proposal_at (proposal cohort)
       win_rate                        opportunities won or lost by closed_at
+      deals_won                       opportunities won by closed_at
+      won_deal_value                  opportunities won by closed_at, amount_rc
+      average_won_deal_value          opportunities won by closed_at, amount_rc / 1 each
       first_contact_to_proposal_days  proposals with a first contact (median, observations)
       sales_cycle_days                won deals with a first contact (median, observations)
       inquiry_to_deal_conversion      inquiries by received_at (inquiry cohort)
 
     A contribution is null where the family model's sum is unknown (an amount without an
-    FX rate): the family numerator (and margin denominator) is then null too. -#}
+    FX rate): the family numerator (and margin denominator) is then null too. For the
+    won value, every won deal of a grid row whose won value is unknown (a deal without
+    an amount or without an FX rate on its close date) contributes null, so that the
+    contributions add up to the family's null rather than to a short total. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -43,7 +49,7 @@ orders as (
 
 opportunities as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_opportunities_converted') }}
 
 ),
 
@@ -130,8 +136,9 @@ proposals_in_period as (
 
 ),
 
--- Opportunities closed (won or lost) in the period (as closings_by_period and
--- sales_cycles_by_period), with their elapsed days from first contact.
+-- Opportunities closed (won or lost) in the period (as closings_in_period and
+-- sales_cycles_by_period), with their elapsed days from first contact and, for won
+-- deals, their amount in the reporting currency.
 closings_in_period as (
 
     select
@@ -144,6 +151,9 @@ closings_in_period as (
         opportunities.first_contact_at,
         cast({{ seconds_between('opportunities.first_contact_at', 'opportunities.closed_at') }}
             as {{ dbt.type_float() }}) / 86400 as sales_cycle_days,
+        opportunities.currency_code,
+        opportunities.amount_lc,
+        opportunities.amount_rc,
         opportunities.source_file,
         opportunities.source_row_number,
         opportunities.batch_id
@@ -153,6 +163,30 @@ closings_in_period as (
         and employee_periods.overlap_start_date <= cast(opportunities.closed_at as date)
         and cast(opportunities.closed_at as date) <= employee_periods.overlap_end_date
     where opportunities.opportunity_stage in ('won', 'lost')
+
+),
+
+-- Deals won in the period, each with whether the grid row's won value is known (no won
+-- deal of the row lacks an amount or an FX rate, as in closings_by_period).
+won_deals_in_period as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        opportunity_id,
+        currency_code,
+        amount_lc,
+        amount_rc,
+        source_file,
+        source_row_number,
+        batch_id,
+        sum(case when amount_rc is null then 1 else 0 end) over (
+            partition by employee_id, assignment_id, period_grain, period_key
+        ) = 0 as is_won_value_known
+    from closings_in_period
+    where opportunity_stage = 'won'
 
 ),
 
@@ -322,6 +356,88 @@ win_rate as (
 
 ),
 
+{#- The note of a won deal in won_deal_value and average_won_deal_value: why its amount
+    is unknown, or that another deal makes the period's won value unknown. -#}
+{%- set won_deal_note -%}
+    case
+        when amount_lc is null
+            then 'won without an amount: period won value unknown'
+        when amount_rc is null
+            then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency')
+                || ' on the close date: period won value unknown'
+        when not is_won_value_known
+            then 'won; another deal won in the period has no amount or FX rate: period won value unknown'
+        else 'won in the period'
+    end
+{%- endset %}
+
+-- numerator: 1 per deal won in the period; the denominator is the constant 1.
+deals_won as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'deals_won' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        1 as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        'won in the period' as note
+    from won_deals_in_period
+
+),
+
+-- numerator: amount_rc per deal won in the period (null for every deal of a period whose
+-- won value is unknown); the denominator is the constant 1.
+won_deal_value as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'won_deal_value' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when is_won_value_known then amount_rc end as numerator_contribution,
+        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ won_deal_note }} as note
+    from won_deals_in_period
+
+),
+
+-- numerator: amount_rc per deal won (as won_deal_value); denominator: 1 per deal won.
+average_won_deal_value as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        'average_won_deal_value' as indicator_code,
+        'crm.opportunities' as source_table,
+        opportunity_id as source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when is_won_value_known then amount_rc end as numerator_contribution,
+        1 as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ won_deal_note }} as note
+    from won_deals_in_period
+
+),
+
 -- median: one observation per proposal with a recorded first contact.
 first_contact_to_proposal_days as (
 
@@ -409,6 +525,12 @@ all_evidence as (
     select * from proposal_conversion_rate
     union all
     select * from win_rate
+    union all
+    select * from deals_won
+    union all
+    select * from won_deal_value
+    union all
+    select * from average_won_deal_value
     union all
     select * from first_contact_to_proposal_days
     union all

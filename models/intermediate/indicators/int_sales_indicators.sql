@@ -3,11 +3,14 @@
 
     An event belongs to the grid row of its employee whose overlap range contains the
     event's date: invoices by invoice_date, orders by order_date, opportunities (owner)
-    by proposal_at or closed_at, inquiries by received_at.
+    by proposal_at or closed_at, inquiries by received_at. win_rate, deals_won,
+    won_deal_value and average_won_deal_value share one attribution of closed deals
+    (closings_in_period).
 
     An amount without an FX rate to the reporting currency makes the period's sum
     unknown: the numerator is then null and null_reason says why, rather than a
-    silently short total. -#}
+    silently short total. For won deals the reason names the currencies without a rate
+    on the close date; a won deal without an amount makes the won value unknown too. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -36,7 +39,7 @@ orders as (
 
 opportunities as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_opportunities_converted') }}
 
 ),
 
@@ -166,29 +169,82 @@ proposal_lead_times_by_period as (
 
 ),
 
--- Opportunities closed (won or lost) in the period.
-closings_by_period as (
+-- Opportunities closed (won or lost) in the period, one row each, with the amount of
+-- the won ones in the reporting currency (at the close-date rate).
+closings_in_period as (
 
     select
         employee_periods.employee_id,
         employee_periods.assignment_id,
         employee_periods.period_grain,
         employee_periods.period_key,
-        count(*) as closed_count,
-        sum(
-            case when opportunities.opportunity_stage = 'won' then 1 else 0 end
-        ) as won_count
+        opportunities.opportunity_stage = 'won' as is_won,
+        opportunities.currency_code,
+        opportunities.amount_lc,
+        opportunities.amount_rc
     from employee_periods
     inner join opportunities
         on employee_periods.employee_id = opportunities.owner_employee_id
         and employee_periods.overlap_start_date <= cast(opportunities.closed_at as date)
         and cast(opportunities.closed_at as date) <= employee_periods.overlap_end_date
     where opportunities.opportunity_stage in ('won', 'lost')
+
+),
+
+closings_by_period as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        count(*) as closed_count,
+        sum(case when is_won then 1 else 0 end) as won_count,
+        sum(case when is_won and amount_lc is null then 1 else 0 end) as won_without_amount_count,
+        sum(
+            case when is_won and amount_lc is not null and amount_rc is null then 1 else 0 end
+        ) as won_without_rate_count,
+        sum(case when is_won then amount_rc end) as won_value_rc
+    from closings_in_period
     group by
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key
+
+),
+
+-- Currencies of the deals won in the period with no FX rate to the reporting currency on
+-- their close date, named (sorted, comma separated) in the null_reason.
+won_currencies_without_rate as (
+
+    select distinct
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        coalesce(currency_code, 'no currency') as currency_label
+    from closings_in_period
+    where is_won
+        and amount_lc is not null
+        and amount_rc is null
+
+),
+
+won_currencies_without_rate_by_period as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        {{ dbt.listagg('currency_label', "', '", 'order by currency_label') }} as won_currencies_without_rate
+    from won_currencies_without_rate
+    group by
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key
 
 ),
 
@@ -283,6 +339,10 @@ measures as (
         proposal_lead_times_by_period.median_first_contact_to_proposal_days,
         coalesce(closings_by_period.closed_count, 0) as closed_count,
         coalesce(closings_by_period.won_count, 0) as won_count,
+        coalesce(closings_by_period.won_without_amount_count, 0) as won_without_amount_count,
+        coalesce(closings_by_period.won_without_rate_count, 0) as won_without_rate_count,
+        coalesce(closings_by_period.won_value_rc, 0) as won_value_rc,
+        won_currencies_without_rate_by_period.won_currencies_without_rate,
         coalesce(sales_cycles_by_period.sales_cycle_count, 0) as sales_cycle_count,
         sales_cycles_by_period.median_sales_cycle_days,
         coalesce(inquiries_by_period.inquiry_count, 0) as inquiry_count,
@@ -313,6 +373,11 @@ measures as (
         and employee_periods.assignment_id = closings_by_period.assignment_id
         and employee_periods.period_grain = closings_by_period.period_grain
         and employee_periods.period_key = closings_by_period.period_key
+    left join won_currencies_without_rate_by_period
+        on employee_periods.employee_id = won_currencies_without_rate_by_period.employee_id
+        and employee_periods.assignment_id = won_currencies_without_rate_by_period.assignment_id
+        and employee_periods.period_grain = won_currencies_without_rate_by_period.period_grain
+        and employee_periods.period_key = won_currencies_without_rate_by_period.period_key
     left join sales_cycles_by_period
         on employee_periods.employee_id = sales_cycles_by_period.employee_id
         and employee_periods.assignment_id = sales_cycles_by_period.assignment_id
@@ -435,6 +500,79 @@ win_rate as (
 
 ),
 
+-- deals won in the period / 1
+deals_won as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'deals_won' as indicator_code,
+        won_count as numerator,
+        1 as denominator,
+        won_count as source_row_count,
+        cast(null as {{ dbt.type_string() }}) as null_reason
+    from measures
+
+),
+
+-- sum of amount_rc of the deals won in the period / 1; unknown (null) when a won deal
+-- has no amount or no FX rate on its close date
+won_deal_value as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'won_deal_value' as indicator_code,
+        case
+            when won_without_amount_count = 0 and won_without_rate_count = 0 then won_value_rc
+        end as numerator,
+        1 as denominator,
+        won_count as source_row_count,
+        case
+            when won_without_amount_count > 0
+                then 'won opportunities without an amount in the period'
+            when won_without_rate_count > 0
+                then 'no FX rate to the reporting currency on the close date for won opportunities in '
+                    || won_currencies_without_rate
+        end as null_reason
+    from measures
+
+),
+
+-- won value / deals won in the period
+average_won_deal_value as (
+
+    select
+        employee_id,
+        assignment_id,
+        role_code,
+        period_grain,
+        period_key,
+        'average_won_deal_value' as indicator_code,
+        case
+            when won_without_amount_count = 0 and won_without_rate_count = 0 then won_value_rc
+        end as numerator,
+        won_count as denominator,
+        won_count as source_row_count,
+        case
+            when won_count = 0
+                then 'no opportunities won in the period'
+            when won_without_amount_count > 0
+                then 'won opportunities without an amount in the period'
+            when won_without_rate_count > 0
+                then 'no FX rate to the reporting currency on the close date for won opportunities in '
+                    || won_currencies_without_rate
+        end as null_reason
+    from measures
+
+),
+
 -- median elapsed days first contact -> proposal, proposals sent in the period / 1
 first_contact_to_proposal_days as (
 
@@ -508,6 +646,12 @@ all_indicators as (
     select * from proposal_conversion_rate
     union all
     select * from win_rate
+    union all
+    select * from deals_won
+    union all
+    select * from won_deal_value
+    union all
+    select * from average_won_deal_value
     union all
     select * from first_contact_to_proposal_days
     union all
