@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -229,8 +230,11 @@ def build(
     ] = False,
 ) -> None:
     """Build the warehouse with dbt (models and tests), then publish the marts for BI."""
+    from scorecard.settings import file_settings
+
     with user_errors():
         paths = Paths.from_env(home)
+        file_settings(paths)  # a bad settings file stops the build before anything runs
         recorder = RunRecorder(paths, "build")
         with recorder.step("raw checks"):
             _do_check(paths, "raw")
@@ -343,8 +347,11 @@ def publish_command(
 @app.command()
 def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 42) -> None:
     """Generate a demo company, ingest it, build and publish (what `make demo` runs)."""
+    from scorecard.settings import file_settings
+
     with user_errors():
         paths = Paths.from_env(home)
+        file_settings(paths)  # a bad settings file stops the demo before anything runs
         recorder = RunRecorder(paths, "demo")
         with recorder.step("generate"):
             _do_generate(paths.landing, scale, seed, dt.date(2026, 9, 30))
@@ -390,13 +397,95 @@ def status(
         "last_run": read_last_run(paths),
     }
     if as_json:
-        typer.echo(json.dumps(info, indent=2))
+        info["coverage"] = _coverage_summary(paths)
+        typer.echo(json.dumps(info, indent=2, default=str))
         return
     for key, value in info.items():
         if key != "last_run":
             typer.echo(f"{key:17} {value}")
     run = info["last_run"]
     typer.echo(f"{'last run':17} " + (f"{run['command']}: {run['status']}" if run else "none"))
+
+
+def _coverage_summary(paths: Paths) -> dict | None:
+    """Per quarter: indicator sources not delivered, scorecards by status (None before
+    the first publication)."""
+    from scorecard.coverage import read_coverage
+
+    try:
+        return read_coverage(paths.serving_db).summary()
+    except UserError:
+        return None
+
+
+@app.command()
+def coverage(
+    quarter: Annotated[str | None, typer.Option(help="One fiscal quarter, e.g. 2017-Q2.")] = None,
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """What was delivered per source table and quarter, and the share of each role
+    template's weight that can be measured with it (docs/coverage.md)."""
+    from scorecard.coverage import read_coverage
+
+    with user_errors():
+        found = read_coverage(Paths.from_env(home).serving_db, quarter)
+    if as_json:
+        typer.echo(json.dumps(found.summary(), indent=2))
+        return
+    for fiscal_quarter in sorted({row.fiscal_quarter for row in found.sources}):
+        statuses = found.statuses.get(fiscal_quarter, {})
+        counted = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+        typer.echo(f"{fiscal_quarter}  scorecards: {counted or 'none'}")
+        typer.echo(f"  {'source table':30} {'rows':>9}  {'first event':11}  {'last event':11}  "
+                   "coverage")  # fmt: skip
+        for row in (r for r in found.sources if r.fiscal_quarter == fiscal_quarter):
+            if not row.is_delivered and not row.is_indicator_source:
+                continue
+            coverage_text = row.coverage_status if row.is_delivered else "not delivered"
+            typer.echo(f"  {row.source_table:30} {row.row_count:>9,}  "
+                       f"{str(row.first_event_date or '-'):11}  "
+                       f"{str(row.last_event_date or '-'):11}  {coverage_text}")  # fmt: skip
+        for row in (r for r in found.templates if r.fiscal_quarter == fiscal_quarter):
+            missing = f" (not measured: {row.not_measured})" if row.not_measured else ""
+            typer.echo(f"  role {row.role_code}: {row.measurable_weight:.0%} of the template's "
+                       f"weight measurable{missing}")  # fmt: skip
+
+
+@app.command("settings")
+def settings_command(
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Every setting of this home: its value and where it comes from (<home>/settings.yml
+    or the default in dbt_project.yml)."""
+    from scorecard.settings import effective
+
+    with user_errors():
+        paths = Paths.from_env(home)
+        settings = effective(paths)
+    salt_set = bool(os.environ.get("SCORECARD_PSEUDONYM_SALT"))
+    if as_json:
+        typer.echo(json.dumps({
+            "file": str(paths.settings_file),
+            "settings": {name: {"value": s.value, "origin": s.origin}
+                         for name, s in settings.items()},
+            "pseudonym_salt_from_environment": salt_set,
+        }, indent=2))  # fmt: skip
+        return
+    present = "" if paths.settings_file.exists() else " (absent: every setting is its default)"
+    typer.echo(f"settings file: {paths.settings_file}{present}")
+    for name, setting in settings.items():
+        typer.echo(f"{name:27} {_setting_text(setting.value):24} {setting.origin}")
+    typer.echo("pseudonym salt: " + ("from SCORECARD_PSEUDONYM_SALT" if salt_set else
+               "SCORECARD_PSEUDONYM_SALT is not set (the development salt)"))  # fmt: skip
+
+
+def _setting_text(value: object) -> str:
+    """A value as it is written in settings.yml."""
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_setting_text, value)) + "]"
+    return json.dumps(value) if value is None or isinstance(value, bool) else str(value)
 
 
 @app.command("contract-docs")

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from scorecard.coverage import STATUS_MEANING
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 
@@ -24,7 +25,8 @@ AUDIENCES = ("bi", "hr")
 
 SCORECARD_SQL = """
     select scorecard_id, assignment_id, role_code, team_id, overlap_days, role_day_share,
-        kpi_score, data_completeness, score_360, quantitative_share, qualitative_share,
+        kpi_score, data_completeness, measured_weight, scorecard_status, missing_sources,
+        has_partial_coverage, score_360, quantitative_share, qualitative_share,
         settings_version, computed_overall_score, overall_adjustment_points, is_adjusted,
         applied_appeal_ids, overall_score, band_code, traffic_light, is_pip_candidate,
         consecutive_red_quarters, rank_in_role, rank_in_team, role_value_coefficient,
@@ -54,8 +56,11 @@ LINES_SQL = """
 FACT_SQL = """
     select facts.indicator_code, indicators.indicator_name, 0.0 as weight,
         'not in the template' as scoring_method, facts.direction, facts.unit,
-        case when facts.indicator_value is null then 'missing_data' else 'not_in_template' end
-            as line_status,
+        case
+            when facts.coverage_status = 'not_delivered' then 'not_measured'
+            when facts.indicator_value is null then 'missing_data'
+            else 'not_in_template'
+        end as line_status,
         facts.indicator_value as actual_value, facts.numerator, facts.denominator,
         facts.null_reason, 'none' as target_source, null as base_target,
         null as challenge_target, null as stretch_target, null as attainment,
@@ -224,6 +229,19 @@ def _num(value: Any, digits: int = 2) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+
+def _status_text(card: dict[str, Any]) -> str:
+    """The scorecard's status in words, with what was not delivered (docs/coverage.md)."""
+    status = card["scorecard_status"]
+    measured = _num(100 * (card["measured_weight"] or 0), 0)
+    text = f"  status {status}: {STATUS_MEANING[status]} ({measured}% of the weight measured)"
+    if card["missing_sources"]:
+        text += f"; not delivered for the quarter: {card['missing_sources']}"
+    if card["has_partial_coverage"]:
+        text += "; some sources cover only part of the quarter"
+    return text
+
+
 def render_text(result: dict[str, Any]) -> list[str]:
     """Plain lines (the CLI prints them with rich); every figure shows how it was made."""
     who = result["employee_id"]
@@ -237,6 +255,7 @@ def render_text(result: dict[str, Any]) -> list[str]:
             f"{card['role_code']} (assignment {card['assignment_id']}, "
             f"{_num(100 * card['role_day_share'], 0)}% of the quarter), "
             f"templates hash {card['templates_hash'][:12]}, settings v{card['settings_version']}",
+            _status_text(card),
             f"  KPI {_num(card['kpi_score'])} = {_num(points)} points / {_num(weight, 3)} "
             f"weight with data (data completeness "
             f"{_num(100 * (card['data_completeness'] or 0), 0)}%)",

@@ -12,7 +12,10 @@ periods ending on or after its own dates. The refresh date is the earliest of
   that month to `history_months` later may be held out or let back in (a volume spike
   compares a month with the months before it), with their inquiries (conversion) and
   invoices (revenue of held-out orders is dropped);
-- the day before the last build (periods still running depend on the build date).
+- the day before the last build (periods still running depend on the build date);
+- when a whole month lies between the table's last earlier event and the new ones,
+  the first such month: new events after a gap extend the span the table covers
+  (docs/coverage.md), so those months turn from "not delivered" into measured ones.
 A new batch of any other table (people, accounts, reference data), a batch that went
 away, or no record of a last build: the whole history (None).
 docs/incremental-refresh.md gives the reasoning per indicator.
@@ -33,12 +36,14 @@ from scorecard.ingest.zone import RawZone, committed_batches
 from scorecard.paths import PROJECT_ROOT, Paths
 from scorecard.sql import ident, literal
 
-# Event tables an indicator attributes to periods by the rows' own dates.
-DATED_EVENT_TABLES = frozenset({
-    "crm.orders", "crm.activities", "crm.inquiries", "crm.complaints", "crm.rfqs",
-    "finance.invoices", "finance.payments",
-    "survey.csat_responses", "survey.nps_responses",
-})  # fmt: skip
+# Event tables an indicator attributes to periods by the rows' own dates, with the date
+# whose span decides the months a delivery covers (int_source_deliveries: the same).
+DATED_EVENT_TABLES = {
+    "crm.orders": "order_date", "crm.activities": "activity_at",
+    "crm.inquiries": "received_at", "crm.complaints": "received_at", "crm.rfqs": "received_at",
+    "finance.invoices": "invoice_date", "finance.payments": "payment_date",
+    "survey.csat_responses": "responded_at", "survey.nps_responses": "responded_at",
+}  # fmt: skip
 INTEGRITY_RULES = PROJECT_ROOT / "seeds" / "integrity_rules.csv"
 
 
@@ -147,7 +152,7 @@ def refresh_from_date(
     new_batches: dict[str, set[str]] = {}
     for table, batch in current.added_since(previous):
         new_batches.setdefault(table, set()).add(batch)
-    if set(new_batches) - DATED_EVENT_TABLES:
+    if set(new_batches) - set(DATED_EVENT_TABLES):
         return None
     earliest = [previous.taken_on - dt.timedelta(days=1)]
     if new_batches:
@@ -177,6 +182,9 @@ def _earliest_dates(
         where exists (select 1 from {new_rows} as new where {same_key})
     """)  # fmt: skip
     dates = [_earliest(con, table, "changed")]
+    gap_start = _first_uncovered_month(_latest_before(con, zone, table, new_files), dates[0])
+    if gap_start:
+        dates.append(gap_start)
     if table.qualified_name == "crm.orders":
         dates += _integrity_chain_dates(con, zone, contract)
     return [date for date in dates if date is not None]
@@ -222,7 +230,31 @@ def _longest_history_months() -> int:
 
 
 def _all_rows(zone: RawZone, table: Table) -> str:
-    return f"read_parquet({literal(zone.glob(table))}, union_by_name = true)"
+    return f"read_parquet({literal(zone.glob(table))}, union_by_name = true, filename = true)"
+
+
+def _latest_before(
+    con: duckdb.DuckDBPyConnection, zone: RawZone, table: Table, new_files: list[str]
+) -> dt.date | None:
+    """The last event date of the table's rows before the new batches: the months after
+    it were not covered by the table, and new events can make them covered."""
+    column = ident(DATED_EVENT_TABLES[table.qualified_name])
+    return con.execute(
+        f"select max(cast({column} as date)) from {_all_rows(zone, table)} as rows "  # noqa: S608
+        f"where filename not in ({', '.join(map(literal, new_files))})"
+    ).fetchone()[0]
+
+
+def _first_uncovered_month(
+    last_before: dt.date | None, first_new: dt.date | None
+) -> dt.date | None:
+    """The first month between the table's old last event and its new events, when a
+    whole month lies between them: such months were "not delivered" and are covered once
+    the new events arrive (docs/coverage.md). None for a feed without a gap."""
+    if last_before is None or first_new is None:
+        return None
+    month_after = (last_before.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return month_after if month_after < first_new.replace(day=1) else None
 
 
 def _earliest(con: duckdb.DuckDBPyConnection, table: Table, rows: str) -> dt.date | None:

@@ -38,6 +38,16 @@ def no_quality_gate(monkeypatch):
     monkeypatch.setattr(certify_module, "_quality_blockers", lambda paths: [])
 
 
+UNSCORED_GATE = certify_module._unscored_blocker
+
+
+@pytest.fixture(autouse=True)
+def no_unscored_gate(monkeypatch):
+    """The demo has insufficient_data scorecards in every quarter; the gate that refuses
+    them has its own test (test_unscored_scorecards_are_certified_only_with_hr_...)."""
+    monkeypatch.setattr(certify_module, "_unscored_blocker", lambda unscored, quarter: [])
+
+
 @pytest.fixture
 def home(demo_home, tmp_path) -> Paths:
     return copy_home(demo_home, tmp_path / "home")
@@ -92,6 +102,34 @@ def test_every_refusal_names_its_reason(home, monkeypatch):
     assert "--reason is required" in _refusal(home, revise=True)
     assert "nothing changed since revision 1" in _refusal(home, revise=True, reason="fix")
     assert first.revision == 1
+
+
+def test_unscored_scorecards_are_certified_only_with_hr_confirmation(home, monkeypatch):
+    """insufficient_data / no_activity scorecards (docs/coverage.md) block certification,
+    named with their missing sources, until HR confirms them with a reason, which the
+    certification records."""
+    monkeypatch.setattr(certify_module, "_unscored_blocker", UNSCORED_GATE)
+    publish_preliminary(home, QUARTER, HR)
+    first, second = duckdb.connect(str(home.serving_db), read_only=True).execute(
+        "select distinct employee_id from marts.fct_scorecards where fiscal_quarter = ? "
+        "order by employee_id limit 2", [QUARTER],
+    ).fetchall()  # fmt: skip
+    _serving_update(home, f"""
+        update marts.fct_scorecards set scorecard_status = case employee_id
+            when '{first[0]}' then 'insufficient_data' when '{second[0]}' then 'no_activity'
+            else 'scored' end,
+            missing_sources = case when employee_id = '{first[0]}'
+                then 'crm.activities, crm.orders' end
+        where fiscal_quarter = '{QUARTER}'""")
+    message = _refusal(home)
+    assert (f"2 scorecard(s) of {QUARTER} have no score (1 insufficient_data: {first[0]} "
+            f"(no crm.activities, crm.orders); 1 no_activity: {second[0]}); certify them "
+            "unscored only with --confirm-unscored REASON") in message  # fmt: skip
+    cert = certify_quarter(home, QUARTER, HR, confirm_unscored="orders export due in May")
+    recorded = "1 insufficient_data, 1 no_activity confirmed unscored: orders export due in May"
+    assert cert.certification.unscored_confirmation == recorded
+    [stored] = certify_module.quarter_state(home, QUARTER)["revisions"]
+    assert stored["unscored_confirmation"] == recorded
 
 
 def test_open_appeals_and_data_newer_than_the_build_block_certification(home):
@@ -353,6 +391,7 @@ import sys
 from scorecard.certification import certify as c
 from scorecard.paths import Paths
 c._quality_blockers = lambda paths: []
+c._unscored_blocker = lambda unscored, quarter: []
 c.certify_quarter(Paths.from_env(sys.argv[1]), sys.argv[2], "Hanna", revise=sys.argv[3] == "1",
                   reason="rerun" if sys.argv[3] == "1" else None)
 """

@@ -17,7 +17,7 @@ COMMANDS = [
     "explain", "bench", "bench ingest", "bench build", "bench queries", "bench incremental", "report",
     "appeal", "appeal add", "appeal resolve", "publish-preliminary", "certify", "certifications",
     "export", "verify-export", "check", "expectations",
-    "docs", "metrics",
+    "docs", "metrics", "settings", "coverage",
 ]  # fmt: skip
 
 

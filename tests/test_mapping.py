@@ -14,7 +14,7 @@ from scorecard.paths import PROJECT_ROOT
 from tests.conftest import TODAY, quarantine_rows, raw_rows, write
 
 MAVEN = PROJECT_ROOT.parent / "shared" / "realdata" / "maven_crm"
-MAVEN_MAPPING = PROJECT_ROOT / "examples" / "mappings" / "maven_crm.yml"
+MAVEN_MAPPING = PROJECT_ROOT / "examples" / "maven_crm" / "mapping.yml"
 
 
 @pytest.mark.skipif(not MAVEN.exists(), reason="shared/realdata is beside the checkout")

@@ -82,7 +82,17 @@ def test_new_payments_invoices_and_responses_reach_their_own_dates(paths, built)
     put_batch(paths, "survey.nps_responses", "b2", [
         {"response_id": "N1", "responded_at": "2026-11-17 08:00:00"},
     ])  # fmt: skip
-    assert refresh_date(paths, built) == dt.date(2026, 11, 16)
+    # The invoices covered April only (docs/coverage.md): an invoice of November makes May
+    # to October covered, so their periods are recomputed from 1 May.
+    assert refresh_date(paths, built) == dt.date(2026, 5, 1)
+
+
+def test_new_events_in_the_month_after_the_last_ones_reach_only_their_own_dates(paths, built):
+    # Invoices covered April; a May invoice leaves no month between: no gap to fill.
+    put_batch(paths, "finance.invoices", "b2", [
+        {"invoice_id": "I2", "order_id": "O1", "invoice_date": "2026-05-20", "due_date": "2026-06-20"},
+    ])  # fmt: skip
+    assert refresh_date(paths, built) == dt.date(2026, 5, 20)
 
 
 def test_a_corrected_row_reaches_the_dates_of_its_earlier_versions(paths, built):

@@ -6,8 +6,9 @@
     evidence model's yml) are not checked. A grid row without evidence must have a
     numerator of 0 (or null) and a row-based denominator of 0. Evidence for a grid row or
     indicator the fact table does not have fails too. With `rows_equal_source_row_count`,
-    the number of evidence rows must also equal source_row_count. Returns what does not
-    recompute. -#}
+    the number of evidence rows must also equal source_row_count. Values not measured
+    (coverage_status not_delivered: null by design) are not compared. Returns what does
+    not recompute. -#}
 {% test evidence_recomputes_values(model, family_model, median_indicators=[], row_free_denominators=[], rows_equal_source_row_count=false) %}
 
 with
@@ -49,6 +50,7 @@ compared as (
         coalesce(indicator_values.period_key, evidence_by_value.period_key) as period_key,
         coalesce(indicator_values.indicator_code, evidence_by_value.indicator_code) as indicator_code,
         indicator_values.indicator_code is not null as has_value,
+        indicator_values.coverage_status,
         indicator_values.numerator,
         indicator_values.denominator,
         indicator_values.source_row_count,
@@ -81,7 +83,9 @@ compared as (
 
 select *
 from compared
-where not has_value
+-- A value whose sources were not delivered is not measured (null by design): its
+-- evidence rows, if any, explain nothing to compare.
+where coalesce(coverage_status, '') <> 'not_delivered' and (not has_value
     or (numerator is null and recomputed_numerator is not null)
     or (numerator is not null and recomputed_numerator is null)
     or abs(numerator - recomputed_numerator)
@@ -92,6 +96,6 @@ where not has_value
         > 1e-6 * (case when abs(denominator) > 1 then abs(denominator) else 1 end)
     {%- if rows_equal_source_row_count %}
     or evidence_row_count <> coalesce(source_row_count, 0)
-    {%- endif %}
+    {%- endif %})
 
 {% endtest %}

@@ -148,6 +148,40 @@ def _blockers(store: Store, paths: Paths, quarter: str, today: dt.date,
     return blockers, completeness
 
 
+UNSCORED_STATUSES = ("insufficient_data", "no_activity")
+
+
+def unscored_scorecards(store: Store, quarter: str) -> dict[str, list[str]]:
+    """status -> "employee (missing sources)" of the quarter's scorecards that have no
+    score (docs/coverage.md): certifying them needs HR's confirmation."""
+    rows = store.execute(
+        "select scorecard_status, employee_id, missing_sources, has_partial_coverage "
+        "from published.marts.fct_scorecards "
+        "where fiscal_quarter = ? and scorecard_status in (?, ?) "
+        "order by scorecard_status, employee_id",
+        [quarter, *UNSCORED_STATUSES],
+    ).fetchall()
+    found: dict[str, list[str]] = {}
+    for status, employee, missing, partial in rows:
+        why = f" (no {missing})" if missing else ""
+        if partial and not missing:
+            why = " (sources cover part of the quarter)"
+        found.setdefault(status, []).append(employee + why)
+    return found
+
+
+def _unscored_blocker(unscored: dict[str, list[str]], quarter: str) -> list[str]:
+    if not unscored:
+        return []
+    parts = []
+    for status, employees in unscored.items():
+        shown = ", ".join(employees[:10]) + (" ..." if len(employees) > 10 else "")
+        parts.append(f"{len(employees)} {status}: {shown}")
+    return [f"{sum(map(len, unscored.values()))} scorecard(s) of {quarter} have no score ("
+            + "; ".join(parts) + "); certify them unscored only with "
+            "--confirm-unscored REASON"]  # fmt: skip
+
+
 def _quality_blockers(paths: Paths) -> list[str]:
     try:
         from scorecard.quality import certification_blockers
@@ -238,8 +272,10 @@ def certify_quarter(
     reason: str | None = None,
     min_completeness: float | None = None,
     today: dt.date | None = None,
+    confirm_unscored: str | None = None,
 ) -> CertifyResult:
     quarter = check_quarter(quarter)
+    confirm_unscored = check_text("--confirm-unscored", confirm_unscored, required=False)
     by = check_text("--by", by, required=True, limit=MAX_NAME)
     note = check_text("--note", note, required=False)
     reason = check_text("--reason", reason, required=revise)
@@ -251,6 +287,9 @@ def certify_quarter(
         _attach(store._con, paths.serving_db, "published", "serving database")
         _attach(store._con, paths.warehouse_db, "warehouse", "warehouse")
         blockers, completeness = _blockers(store, paths, quarter, today, threshold)
+        unscored = unscored_scorecards(store, quarter)
+        if not confirm_unscored:
+            blockers += _unscored_blocker(unscored, quarter)
         previous = store.latest(quarter)
         if previous and not revise:
             blockers.append(
@@ -291,6 +330,7 @@ def certify_quarter(
             completeness=completeness,
             row_counts=counts,
             table_columns={**columns, NAMES_TABLE: names_columns},
+            unscored_confirmation=_confirmation(unscored, confirm_unscored),
         )  # fmt: skip
         preliminary = store.preliminaries(quarter)
         store.execute("begin transaction")
@@ -311,6 +351,15 @@ def certify_quarter(
             store.execute("rollback")
             raise
     return CertifyResult(cert, diff, preliminary[-1]["content_hash"] == result_hash)
+
+
+def _confirmation(unscored: dict[str, list[str]], reason: str | None) -> str | None:
+    """What the certification records of HR's confirmation: the unscored scorecards by
+    status and the reason given."""
+    if not unscored or not reason:
+        return None
+    counts = ", ".join(f"{len(employees)} {status}" for status, employees in unscored.items())
+    return f"{counts} confirmed unscored: {reason}"
 
 
 def publish_preliminary(paths: Paths, quarter: str, by: str,

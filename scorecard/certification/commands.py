@@ -91,6 +91,11 @@ def certify_command(
         typer.Option(help="Share of scorecard lines that must have a value "
                           "(default 0.8 or SCORECARD_MIN_COMPLETENESS)."),
     ] = None,  # fmt: skip
+    confirm_unscored: Annotated[
+        str | None,
+        typer.Option(help="Certify insufficient_data / no_activity scorecards unscored; "
+                          "the reason is recorded with the certification."),
+    ] = None,  # fmt: skip
     home: HomeOption = None,
 ) -> None:
     """Freeze a quarter's results as a certified revision (append-only, hashed)."""
@@ -98,12 +103,14 @@ def certify_command(
 
     with user_errors():
         result = certify_quarter(Paths.from_env(home), quarter, by, note, revise, reason,
-                                 min_completeness)  # fmt: skip
+                                 min_completeness, confirm_unscored=confirm_unscored)  # fmt: skip
     cert = result.certification
     counts = ", ".join(f"{n} {t}" for t, n in cert.row_counts.items())
     typer.echo(f"certified {quarter} revision {cert.revision} ({cert.certification_id}) by "
                f"{cert.certified_by}: {counts}")  # fmt: skip
     typer.echo(f"content hash {cert.content_hash}  definitions hash {cert.definitions_hash}")
+    if cert.unscored_confirmation:
+        typer.echo(f"recorded: {cert.unscored_confirmation}")
     if result.matches_preliminary is False:
         typer.echo("results differ from the preliminary publication (appeals or a rebuild)")
     if result.diff:
@@ -155,6 +162,8 @@ def certifications_command(
                     typer.echo(f"  revision {rev['revision']} by {rev['certified_by']} at "
                                f"{rev['certified_at']}: {rev['content_hash'][:12]}{check}"
                                + (f" ({rev['reason']})" if rev["reason"] else ""))  # fmt: skip
+                    if rev.get("unscored_confirmation"):
+                        typer.echo(f"    {rev['unscored_confirmation']}")
         if verify and not all(checks.values()):
             raise UserError("a certified revision no longer reproduces its content hash")
 

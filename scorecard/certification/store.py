@@ -56,8 +56,11 @@ create table if not exists certifications (
     completeness double,
     row_counts varchar not null,   -- json {table: rows}
     table_columns varchar not null, -- json {table: [columns]}: what the hash covers
+    unscored_confirmation varchar, -- HR's reason for certifying unscored scorecards
     unique (quarter, revision)
 );
+-- Stores created before the column existed.
+alter table certifications add column if not exists unscored_confirmation varchar;
 create table if not exists certification_diffs (
     certification_id varchar not null,
     table_name varchar not null,
@@ -100,6 +103,8 @@ class Certification:
     completeness: float | None
     row_counts: dict[str, int]
     table_columns: dict[str, list[str]]
+    # HR's confirmation of insufficient_data / no_activity scorecards certified unscored.
+    unscored_confirmation: str | None = None
 
 
 def canonical(value: Any) -> Any:
@@ -245,13 +250,18 @@ class Store:
 
     def append_certification(self, cert: Certification) -> None:
         self.execute(
-            "insert into certifications values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into certifications (certification_id, quarter, revision, "
+            "previous_certification_id, certified_by, certified_at, note, reason, "
+            "content_hash, definitions_hash, code_version, publication_id, min_completeness, "
+            "completeness, row_counts, table_columns, unscored_confirmation) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 cert.certification_id, cert.quarter, cert.revision,
                 cert.previous_certification_id, cert.certified_by, cert.certified_at,
                 cert.note, cert.reason, cert.content_hash, cert.definitions_hash,
                 cert.code_version, cert.publication_id, cert.min_completeness,
                 cert.completeness, json.dumps(cert.row_counts), json.dumps(cert.table_columns),
+                cert.unscored_confirmation,
             ],
         )  # fmt: skip
 

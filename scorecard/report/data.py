@@ -25,7 +25,8 @@ SCORECARDS_SQL = """
         fiscal_quarter, overlap_days, role_day_share, kpi_score, data_completeness, score_360,
         overall_score, band_code, band_rank, traffic_light, is_pip_candidate,
         consecutive_red_quarters, rank_in_role, rank_in_team, comparable_score,
-        is_bonus_eligible, gates_passed, gates_failed, lines_scored, lines_missing
+        is_bonus_eligible, gates_passed, gates_failed, lines_scored, lines_missing,
+        scorecard_status, measured_weight, missing_sources, has_partial_coverage
     from marts.fct_scorecards
     where fiscal_quarter = ?
     order by team_id, employee_id, assignment_id
@@ -77,6 +78,20 @@ TEAMS_SQL = """
     where fiscal_quarter = ?
     order by team_id
 """
+# Indicator sources that do not cover the quarter (docs/coverage.md).
+COVERAGE_SQL = """
+    select source_table, coverage_status, row_count, first_event_date, last_event_date
+    from marts.fct_source_coverage
+    where fiscal_quarter = ? and is_indicator_source and coverage_status <> 'complete'
+    order by coverage_status, source_table
+"""
+STATUSES_SQL = """
+    select scorecard_status, count(*) as scorecards
+    from marts.fct_scorecards
+    where fiscal_quarter = ?
+    group by scorecard_status
+    order by scorecard_status
+"""
 REVIEW_360_SQL = """
     select employee_id, rater_group, rater_count, min_raters, is_suppressed, is_in_blend,
         mean_score, scaled_score_0_100, effective_weight
@@ -99,6 +114,8 @@ class ReportData:
     teams: list[dict[str, Any]]
     reviews_360: dict[str, list[dict[str, Any]]]  # employee -> rater groups
     integrity_columns: list[str] | None  # None: the mart does not exist (yet)
+    uncovered_sources: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
     integrity_flags: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
@@ -180,4 +197,6 @@ def read_report_data(serving_db: Path, quarter: str | None) -> ReportData:
             reviews_360=_grouped(_records(con, REVIEW_360_SQL, [quarter]), "employee_id"),
             integrity_columns=integrity_columns,
             integrity_flags=integrity_flags,
+            uncovered_sources=_records(con, COVERAGE_SQL, [quarter]),
+            statuses=_records(con, STATUSES_SQL, [quarter]),
         )

@@ -15,6 +15,7 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
+from scorecard.coverage import STATUS_MEANING
 from scorecard.report.charts import attainment_bar, bar_chart, line_chart, radar_chart
 from scorecard.report.data import ReportData
 from scorecard.report.explanations import OVERALL, Explanations
@@ -131,7 +132,7 @@ class PageWriter:
         for employee_id in self.data.employees:
             cards = self.cards_by_employee[employee_id]
             roles = ", ".join(sorted({c["role_code"] for c in cards}))
-            bands = ", ".join(sorted({c["band_code"] or "unscored" for c in cards}))
+            bands = ", ".join(sorted({c["band_code"] or c["scorecard_status"] for c in cards}))
             label = f"{self.who(employee_id)} · {roles} · {bands}"
             items.append(
                 f'<li data-search="{escape(label.lower())}">'
@@ -181,8 +182,37 @@ class PageWriter:
             '<section id="overview"><h2>Company overview</h2>'
             f"<h3>Band distribution (scored scorecards)</h3><div class=charts>{bands}"
             f"<table><tr><th>band</th><th>scorecards</th><th>share</th></tr>{band_rows}"
-            f"</table></div><h3>Biggest movers (overall score)</h3>{movers}"
+            f"</table></div>{self.coverage()}<h3>Biggest movers (overall score)</h3>{movers}"
             f"{self.company_integrity()}</section>"
+        )
+
+    def coverage(self) -> str:
+        """Scorecards by status and the sources not delivered (docs/coverage.md)."""
+        d = self.data
+        statuses = "".join(
+            f"<tr><td>{escape(s['scorecard_status'])}</td><td class=num>{s['scorecards']}</td>"
+            f"<td>{escape(STATUS_MEANING[s['scorecard_status']])}</td></tr>"
+            for s in d.statuses
+        )
+        if d.uncovered_sources:
+            sources = "".join(
+                f"<tr><td>{escape(u['source_table'])}</td><td>"
+                + ("not delivered" if u["coverage_status"] == "none" else
+                   f"part of the quarter ({escape(str(u['first_event_date']))} to "
+                   f"{escape(str(u['last_event_date']))})")
+                + "</td></tr>"
+                for u in d.uncovered_sources
+            )  # fmt: skip
+            uncovered = (
+                "<p>Indicators measured from these sources are not scored where the source "
+                "is not delivered, never counted as 0:</p><table><tr><th>source table</th>"
+                f"<th>coverage</th></tr>{sources}</table>"
+            )
+        else:
+            uncovered = "<p class=muted>every indicator source covers the whole quarter</p>"
+        return (
+            "<h3>Data coverage</h3><table><tr><th>scorecard status</th><th>scorecards</th>"
+            f"<th>meaning</th></tr>{statuses}</table>{uncovered}"
         )
 
     def company_integrity(self) -> str:
@@ -315,6 +345,16 @@ class PageWriter:
             else bar_chart([(c, s or 0, "kpi") for c, s in radar_axes], "indicator scores")
         )
         pip = " · PIP candidate" if card["is_pip_candidate"] else ""
+        status = card["scorecard_status"]
+        measured = (
+            f"<p class=note>{escape(status.replace('_', ' '))}: "
+            f"{escape(STATUS_MEANING[status])} · {_pct(card['measured_weight'])} of the weight "
+            "measured"
+            + (f" · not delivered: {escape(card['missing_sources'])}"
+               if card["missing_sources"] else "")
+            + "</p>"
+            if status != "scored" else ""
+        )  # fmt: skip
         return (
             f"<h3>{escape(card['role_code'])} · team "
             f'<a href="#{team_anchor(card)}">{escape(card["team_id"])}</a> · '
@@ -323,7 +363,7 @@ class PageWriter:
             f"(KPI {_num(card['kpi_score'])}, 360 {_num(card['score_360'])}) · band "
             f"<b>{escape(card['band_code'] or '-')}</b> · {self.light(card['traffic_light'])} · "
             f"rank {card['rank_in_role'] or '-'} in role, {card['rank_in_team'] or '-'} in team"
-            f" · data completeness {_pct(card['data_completeness'])}{pip}</p>"
+            f" · data completeness {_pct(card['data_completeness'])}{pip}</p>{measured}"
             f"<div class=charts><table><tr><th>indicator</th><th>weight</th><th>actual</th>"
             f"<th>target</th><th>attainment</th><th>score</th><th>points</th><th>status</th>"
             f"</tr>{''.join(rows)}</table>{radar}</div>{explanations}"

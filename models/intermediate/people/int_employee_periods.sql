@@ -58,9 +58,11 @@ assignment_overlaps as (
         on assignments.valid_from_date <= periods.period_end_date
         and (assignments.valid_to_date is null
             or assignments.valid_to_date >= periods.period_start_date)
-    -- Only periods that have started (no empty future grid) and that end after the
-    -- first business event in the data (no empty history before the feeds began).
+    -- Only periods that have started (no empty future grid), that start before the
+    -- last delivered event (no empty years after an old export: the data horizon) and
+    -- that end after the first one (no empty history before the feeds began).
     where periods.period_start_date <= {{ scorecard_as_of_date() }}
+        and periods.period_start_date <= {{ data_horizon_date() }}
         and periods.period_end_date >= {{ scoring_start_date() }}
 
 ),

@@ -3,7 +3,8 @@
 
     Grid: every employee-assignment-quarter of fct_indicator_values (quarter grain)
     gets every line of its role's template, also when the indicator row is missing
-    (then missing_data). Templates: seeds/role_templates.csv version in force on the
+    (then missing_data). A line whose indicator's sources were not delivered for the
+    quarter is not_measured (never scored as 0; docs/coverage.md). Templates: seeds/role_templates.csv version in force on the
     quarter's last day (scenario 'baseline'); every scenario_id of
     seeds/scenario_role_templates.csv replaces the template of the roles it lists,
     the other roles keep the baseline template.
@@ -129,7 +130,11 @@ quarter_indicator_values as (
         indicator_value,
         numerator,
         denominator,
-        null_reason
+        null_reason,
+        coverage_status,
+        coverage_share,
+        uncovered_sources,
+        source_row_count
     from indicator_values
     where period_grain = 'quarter'
 
@@ -500,6 +505,10 @@ lines_with_inputs as (
                 then 'no indicator row for the assignment and quarter'
             else quarter_indicator_values.null_reason
         end as null_reason,
+        coalesce(quarter_indicator_values.coverage_status, 'complete') as coverage_status,
+        coalesce(quarter_indicator_values.coverage_share, 1) as coverage_share,
+        quarter_indicator_values.uncovered_sources,
+        coalesce(quarter_indicator_values.source_row_count, 0) as source_row_count,
         indicator_definitions.direction,
         indicator_definitions.unit,
         indicator_definitions.default_target,
@@ -602,6 +611,7 @@ tier_lines as (
                 as {{ dbt.type_float() }})
         end as stretch_target,
         case
+            when coverage_status = 'not_delivered' then 'not_measured'
             when actual_value is null then 'missing_data'
             when base_target is null then 'missing_target'
             else 'scored'
@@ -745,6 +755,10 @@ final as (
         cast(scores.indicator_score as {{ dbt.type_float() }}) as indicator_score,
         cast(scores.weight * scores.indicator_score as {{ dbt.type_float() }}) as weighted_points,
         cast(scores.line_status as {{ dbt.type_string() }}) as line_status,
+        cast(scores.coverage_status as {{ dbt.type_string() }}) as coverage_status,
+        cast(scores.coverage_share as {{ dbt.type_float() }}) as coverage_share,
+        cast(scores.uncovered_sources as {{ dbt.type_string() }}) as uncovered_sources,
+        cast(scores.source_row_count as {{ dbt.type_bigint() }}) as source_row_count,
         cast(scores.definition_version as integer) as definition_version,
         cast(scores.definition_hash as {{ dbt.type_string() }}) as definition_hash,
         cast(scores.template_version as integer) as template_version,

@@ -3,8 +3,23 @@
     int_scorecard_lines. Definitions are the versions in force on the quarter's last day.
 
     kpi_score          sum(weighted_points) / sum(weight) over the scored lines
-                       (re-normalised over the lines with data); null when none is scored.
+                       (re-normalised over the measured weight); null when none is
+                       scored, and for insufficient_data and no_activity scorecards.
     data_completeness  sum(weight) of the scored lines (0..1).
+    measured_weight    the weight of the scored lines, each in proportion to the share of
+                       the quarter its sources cover, as a share of the template's weight.
+    scorecard_status   (docs/coverage.md) in this order:
+                       no_activity        the employee has no row in any delivered source
+                                          table in the quarter (sources were delivered):
+                                          for HR to confirm, more often an id or mapping
+                                          problem than a performance;
+                       insufficient_data  measured_weight below var min_measured_weight;
+                       partially_measured some lines are not scored;
+                       scored             every line is scored.
+                       Only scored and partially_measured scorecards get an overall
+                       score, band, light, PIP, rank and bonus eligibility.
+    missing_sources    the source tables not delivered for the quarter behind the
+                       scorecard's not_measured lines.
     score_360          the quarter's score_360 indicator of the same assignment (null
                        when there is none).
     overall_score      quantitative_share x kpi + qualitative_share x 360 (role_settings);
@@ -45,6 +60,19 @@ overall_adjustments as (
 indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
+
+),
+
+indicator_sources as (
+
+    select * from {{ ref('indicator_sources') }}
+
+),
+
+source_periods as (
+
+    select * from {{ ref('int_source_coverage_by_period') }}
+    where period_grain = 'quarter'
 
 ),
 
@@ -155,6 +183,56 @@ score_360_values as (
 
 ),
 
+-- The source tables not delivered for the quarter behind each not_measured line.
+missing_source_tables as (
+
+    select distinct
+        scorecard_lines.scenario_id,
+        scorecard_lines.assignment_id,
+        scorecard_lines.fiscal_quarter,
+        indicator_sources.source_table
+    from scorecard_lines
+    inner join indicator_sources
+        on scorecard_lines.indicator_code = indicator_sources.indicator_code
+    inner join source_periods
+        on indicator_sources.source_table = source_periods.source_table
+        and scorecard_lines.fiscal_quarter = source_periods.period_key
+    where scorecard_lines.line_status = 'not_measured'
+        and source_periods.coverage_status = 'none'
+
+),
+
+missing_sources as (
+
+    select
+        scenario_id,
+        assignment_id,
+        fiscal_quarter,
+        {{ dbt.listagg(
+            measure='source_table',
+            delimiter_text="', '",
+            order_by_clause='order by source_table'
+        ) }} as missing_sources
+    from missing_source_tables
+    group by scenario_id, assignment_id, fiscal_quarter
+
+),
+
+-- Rows an employee has in the quarter over every indicator (all assignments): none at
+-- all while sources were delivered is no_activity.
+employee_activity as (
+
+    select
+        employee_id,
+        period_key as fiscal_quarter,
+        sum(source_row_count) as source_rows,
+        count(case when coverage_status <> 'not_delivered' then 1 end) as measured_values
+    from indicator_values
+    where period_grain = 'quarter'
+    group by employee_id, period_key
+
+),
+
 -- One row per scorecard: the lines' totals.
 line_totals as (
 
@@ -172,7 +250,13 @@ line_totals as (
         days_in_period,
         cast(count(case when line_status = 'scored' then 1 end) as integer) as lines_scored,
         cast(count(case when line_status <> 'scored' then 1 end) as integer) as lines_missing,
+        cast(count(case when line_status = 'not_measured' then 1 end) as integer)
+            as lines_not_measured,
+        max(case when coverage_status = 'partial' then 1 else 0 end) as has_partial_coverage,
         sum(case when line_status = 'scored' then weight end) as scored_weight,
+        -- A line whose sources cover part of the quarter counts as measured in proportion.
+        sum(case when line_status = 'scored' then weight * coalesce(coverage_share, 1) end)
+            as measured_weight,
         sum(weight) as template_weight,
         sum(case when line_status = 'scored' then weighted_points end) as weighted_points,
         sum(case when line_status = 'scored' then computed_weighted_points end)
@@ -205,31 +289,62 @@ line_totals as (
 
 ),
 
-kpi_scored as (
+measured as (
 
     select
         line_totals.*,
+        missing_sources.missing_sources,
+        cast(coalesce(line_totals.measured_weight, 0) as {{ dbt.type_float() }})
+            / cast(line_totals.template_weight as {{ dbt.type_float() }}) as measured_weight_share,
+        case
+            when employee_activity.measured_values > 0 and employee_activity.source_rows = 0
+                then 'no_activity'
+            when coalesce(line_totals.measured_weight, 0)
+                < {{ var('min_measured_weight') }} * line_totals.template_weight - 0.000001
+                then 'insufficient_data'
+            when coalesce(line_totals.measured_weight, 0)
+                < line_totals.template_weight - 0.000001
+                then 'partially_measured'
+            else 'scored'
+        end as scorecard_status
+    from line_totals
+    left join missing_sources
+        on line_totals.scenario_id = missing_sources.scenario_id
+        and line_totals.assignment_id = missing_sources.assignment_id
+        and line_totals.fiscal_quarter = missing_sources.fiscal_quarter
+    left join employee_activity
+        on line_totals.employee_id = employee_activity.employee_id
+        and line_totals.fiscal_quarter = employee_activity.fiscal_quarter
+
+),
+
+kpi_scored as (
+
+    select
+        measured.*,
         {{ dbt.hash(dbt.concat([
-            'line_totals.employee_id', "'|'", 'line_totals.assignment_id', "'|'",
-            'line_totals.fiscal_quarter'
+            'measured.employee_id', "'|'", 'measured.assignment_id', "'|'",
+            'measured.fiscal_quarter'
         ])) }} as scorecard_id,
-        cast(line_totals.overlap_days as {{ dbt.type_float() }})
-            / cast(line_totals.days_in_period as {{ dbt.type_float() }}) as role_day_share,
+        cast(measured.overlap_days as {{ dbt.type_float() }})
+            / cast(measured.days_in_period as {{ dbt.type_float() }}) as role_day_share,
         case
-            when line_totals.scored_weight > 0
-                then {{ six_decimals("line_totals.weighted_points / line_totals.scored_weight") }}
+            when measured.scorecard_status in ('insufficient_data', 'no_activity') then null
+            when measured.scored_weight > 0
+                then {{ six_decimals("measured.weighted_points / measured.scored_weight") }}
         end as kpi_score,
-        {{ six_decimals("coalesce(line_totals.scored_weight, 0)") }} as data_completeness,
+        {{ six_decimals("coalesce(measured.scored_weight, 0)") }} as data_completeness,
         case
-            when line_totals.scored_weight > 0
-                then {{ six_decimals("line_totals.computed_weighted_points / line_totals.scored_weight") }}
+            when measured.scorecard_status in ('insufficient_data', 'no_activity') then null
+            when measured.scored_weight > 0
+                then {{ six_decimals("measured.computed_weighted_points / measured.scored_weight") }}
         end as computed_kpi_score,
         score_360_values.score_360
-    from line_totals
+    from measured
     left join score_360_values
-        on line_totals.employee_id = score_360_values.employee_id
-        and line_totals.assignment_id = score_360_values.assignment_id
-        and line_totals.fiscal_quarter = score_360_values.fiscal_quarter
+        on measured.employee_id = score_360_values.employee_id
+        and measured.assignment_id = score_360_values.assignment_id
+        and measured.fiscal_quarter = score_360_values.fiscal_quarter
 
 ),
 
@@ -480,6 +595,11 @@ final as (
         cast(template_weight as {{ dbt.type_float() }}) as template_weight,
         cast(kpi_score as {{ dbt.type_float() }}) as kpi_score,
         cast(data_completeness as {{ dbt.type_float() }}) as data_completeness,
+        {{ six_decimals("measured_weight_share") }} as measured_weight,
+        cast(scorecard_status as {{ dbt.type_string() }}) as scorecard_status,
+        cast(lines_not_measured as integer) as lines_not_measured,
+        cast(missing_sources as {{ dbt.type_string() }}) as missing_sources,
+        cast(has_partial_coverage = 1 as boolean) as has_partial_coverage,
         cast(score_360 as {{ dbt.type_float() }}) as score_360,
         settings_version,
         quantitative_share,

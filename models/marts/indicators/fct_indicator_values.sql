@@ -2,6 +2,9 @@
     numerator, denominator and value = numerator / denominator, with the definition
     version and hash that produced it and the number of source rows behind it.
     Quarters are computed from their own events, so ratios re-aggregate correctly.
+    An indicator whose source tables do not cover the period (int_indicator_coverage) is
+    not measured: numerator, denominator and value are null and null_reason names the
+    tables, so a file that was never delivered never reads as an employee's zero.
     A refresh replaces only the periods new data can change (macros/refresh_window.sql);
     dbt wants on_schema_change 'fail' or 'append_new_columns' for an incremental model with
     a contract, and 'fail' trips over PostgreSQL's varchar against text (a change of the
@@ -26,6 +29,12 @@ with
 definitions as (
 
     select * from {{ ref('int_indicator_definitions_by_period') }}
+
+),
+
+coverage as (
+
+    select * from {{ ref('int_indicator_coverage') }}
 
 ),
 
@@ -56,17 +65,34 @@ all_indicators as (
 
 ),
 
+measured as (
+
+    select
+        all_indicators.*,
+        coalesce(coverage.coverage_status, 'complete') as coverage_status,
+        coalesce(coverage.coverage_share, 1) as coverage_share,
+        coverage.missing_sources,
+        coverage.partial_sources
+    from all_indicators
+    left join coverage
+        on all_indicators.indicator_code = coverage.indicator_code
+        and all_indicators.period_grain = coverage.period_grain
+        and all_indicators.period_key = coverage.period_key
+
+),
+
 valued as (
 
     select
         *,
         case
+            when coverage_status = 'not_delivered' then null
             -- A family may declare a value undefined (e.g. a margin on negative revenue).
             when null_reason is not null then null
             when denominator is null or denominator = 0 or numerator is null then null
             else numerator / denominator
         end as indicator_value
-    from all_indicators
+    from measured
 
 ),
 
@@ -88,13 +114,21 @@ final as (
         grid.overlap_start_date,
         grid.overlap_end_date,
         grid.overlap_days,
-        cast(valued.numerator as {{ dbt.type_float() }}) as numerator,
-        cast(valued.denominator as {{ dbt.type_float() }}) as denominator,
+        cast(case when valued.coverage_status <> 'not_delivered' then valued.numerator end
+            as {{ dbt.type_float() }}) as numerator,
+        cast(case when valued.coverage_status <> 'not_delivered' then valued.denominator end
+            as {{ dbt.type_float() }}) as denominator,
         cast(valued.indicator_value as {{ dbt.type_float() }}) as indicator_value,
         case
+            when valued.coverage_status = 'not_delivered'
+                then 'not measured: no ' || valued.missing_sources || ' data delivered for this period'
             when valued.indicator_value is null
                 then coalesce(valued.null_reason, 'no value: ' || definitions.denominator_definition || ' is zero')
         end as null_reason,
+        cast(valued.coverage_status as {{ dbt.type_string() }}) as coverage_status,
+        cast(valued.coverage_share as {{ dbt.type_float() }}) as coverage_share,
+        cast(coalesce(valued.missing_sources, valued.partial_sources) as {{ dbt.type_string() }})
+            as uncovered_sources,
         definitions.unit,
         definitions.direction,
         definitions.definition_version,

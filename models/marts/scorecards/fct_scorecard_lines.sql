@@ -53,6 +53,8 @@ final as (
         cast(appeal_ids as {{ dbt.type_string() }}) as appeal_ids,
         cast(adjusted_by as {{ dbt.type_string() }}) as adjusted_by,
         cast(line_status as {{ dbt.type_string() }}) as line_status,
+        cast(coverage_status as {{ dbt.type_string() }}) as coverage_status,
+        cast(uncovered_sources as {{ dbt.type_string() }}) as uncovered_sources,
         cast(definition_version as integer) as definition_version,
         cast(definition_hash as {{ dbt.type_string() }}) as definition_hash,
         cast(template_version as integer) as template_version,

@@ -98,6 +98,10 @@ final as (
         scorecards.role_day_share,
         scorecards.kpi_score,
         scorecards.data_completeness,
+        scorecards.measured_weight,
+        scorecards.scorecard_status,
+        scorecards.missing_sources,
+        scorecards.has_partial_coverage,
         scorecards.score_360,
         scorecards.computed_overall_score,
         scorecards.overall_adjustment_points,
@@ -119,6 +123,7 @@ final as (
         cast(coalesce(gate_summary.gates_failed, '') as {{ dbt.type_string() }}) as gates_failed,
         scorecards.lines_scored,
         scorecards.lines_missing,
+        scorecards.lines_not_measured,
         cast(coalesce(held_out_summary.held_out_orders, 0) as integer) as held_out_orders,
         cast(coalesce(held_out_summary.held_out_amount_rc, 0) as {{ dbt.type_float() }})
             as held_out_amount_rc,
