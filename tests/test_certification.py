@@ -159,7 +159,8 @@ def test_revision_two_stores_its_diff_and_leaves_revision_one_intact(home):
     assert first.content_hash == first.content_hash.lower() and len(first.content_hash) == 64
     scorecard_id, before = duckdb.connect(str(home.serving_db), read_only=True).execute(
         "select scorecard_id, overall_score from marts.fct_scorecards "
-        f"where fiscal_quarter = '{QUARTER}' order by scorecard_id limit 1"
+        f"where fiscal_quarter = '{QUARTER}' and overall_score is not null "
+        "order by scorecard_id limit 1"
     ).fetchone()
     _serving_update(home, f"update marts.fct_scorecards set overall_score = {before} + 2.5 "
                           f"where scorecard_id = '{scorecard_id}'")  # fmt: skip
@@ -255,9 +256,14 @@ def test_csv_and_parquet_exports_verify(home, tmp_path, fmt):
             rows = list(csv.DictReader(handle))
         columns, certified = _store_rows(home, "scorecards")
         assert len(rows) == len(certified)
-        first = dict(zip(columns, certified[0], strict=True))
-        assert float(rows[0]["overall_score"]) == first["overall_score"]
-        assert rows[0]["employee_name"] == first["employee_name"]
+        # The first scorecard with a score (an insufficient_data one has none: empty).
+        at = next(i for i, row in enumerate(certified)
+                  if dict(zip(columns, row, strict=True))["overall_score"] is not None)  # fmt: skip
+        first = dict(zip(columns, certified[at], strict=True))
+        assert float(rows[at]["overall_score"]) == first["overall_score"]
+        assert rows[at]["employee_name"] == first["employee_name"]
+        unscored = [r for r in rows if r["scorecard_status"] == "insufficient_data"]
+        assert unscored and all(r["overall_score"] == "" for r in unscored)
 
 
 def test_tampering_is_reported_file_by_file(home, tmp_path):

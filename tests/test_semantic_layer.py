@@ -41,7 +41,7 @@ def test_metricflow_metrics_equal_sql_over_the_mart(home, tmp_path):
         expected = con.execute("""
             select fiscal_quarter, role_code, avg(overall_score), count(*),
                 sum(case when band_code = 'excellent' then 1 else 0 end)
-                    / sum(case when overall_score is not null then 1 else 0 end)
+                    / nullif(sum(case when overall_score is not null then 1 else 0 end), 0)
             from marts.fct_scorecards group by fiscal_quarter, role_code
         """).fetchall()  # fmt: skip
     assert len(expected) > 10 and set(got) == {(q, r) for q, r, *_ in expected}

@@ -3,6 +3,7 @@ defaults of dbt_project.yml, and given to every dbt run as --vars."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -396,3 +397,34 @@ def test_dbt_compiles_with_the_files_settings_and_explicit_vars_first(paths):
     assert "when 4 > 1 and calendar_month >= 4 then 1" in sql
     assert "cast('2029-01-01' as date)" in sql
     assert "2030-01-01" not in sql
+
+
+@pytest.mark.slow
+def test_the_demo_builds_and_passes_its_tests_with_non_default_settings(tmp_path):
+    """A deployment's settings never break the build: fiscal year from April, reporting in
+    USD, a pinned build date, a stricter coverage rule. Every dbt test and unit test runs
+    (a new home: the whole build), and the marts follow the settings."""
+    home = Paths.from_env(tmp_path / "home")
+    home.home.mkdir(parents=True)
+    home.settings_file.write_text(
+        "fiscal_year_start_month: 4\nreporting_currency: USD\nas_of_date: 2026-09-30\n"
+        "min_measured_weight: 0.8\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["demo", "--home", str(home.home), "--scale", "0.02"])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(home.serving_db), read_only=True) as con:
+        # April start: fiscal 2027-Q1 is April to June 2026 (named after the year it ends).
+        assert con.execute(
+            "select period_start_date, period_end_date from marts.dim_periods "
+            "where period_grain = 'quarter' and period_key = '2027-Q1'"
+        ).fetchone() == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+        # Built as of 2026-09-30: 2027-Q2 (July to September) is the last closed quarter.
+        assert con.execute("select max(fiscal_quarter) from marts.fct_scorecards").fetchone() == (
+            "2027-Q2",
+        )
+        # Nothing banded below the stricter measured-weight rule.
+        assert con.execute(
+            "select count(*) from marts.fct_scorecards "
+            "where measured_weight < 0.8 and band_code is not null"
+        ).fetchone() == (0,)
