@@ -242,6 +242,32 @@ def _status_text(card: dict[str, Any]) -> str:
     return text
 
 
+def _score_lines(card: dict[str, Any], points: float, weight: float) -> list[str]:
+    """How a scored scorecard's KPI, overall score, band and rank are made."""
+    return [
+        f"  KPI {_num(card['kpi_score'])} = {_num(points)} points / {_num(weight, 3)} "
+        f"weight with data (data completeness "
+        f"{_num(100 * (card['data_completeness'] or 0), 0)}%)",
+        f"  360 {_num(card['score_360'])}; overall {_num(card['overall_score'])} = "
+        f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360"
+        + ("" if card["score_360"] is not None else " (no 360: KPI alone)")
+        + (f" + {_num(card['overall_adjustment_points'])} appeal points"
+           if card["overall_adjustment_points"] is not None and card["overall_score"]
+           is not None else ""),
+        *([f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
+           f"overall {_num(card['computed_overall_score'])} -> final "
+           f"{_num(card['overall_score'])}"] if card["is_adjusted"] else []),
+        f"  band {card['band_code']}, light {card['traffic_light']}, "
+        f"rank {card['rank_in_role']} in role, {card['rank_in_team']} in team; "
+        f"comparable {_num(card['comparable_score'])}"
+        + (
+            f"; PIP candidate ({card['consecutive_red_quarters']} red quarter(s) in a row)"
+            if card["is_pip_candidate"]
+            else ""
+        ),  # fmt: skip
+    ]
+
+
 def render_text(result: dict[str, Any]) -> list[str]:
     """Plain lines (the CLI prints them with rich); every figure shows how it was made."""
     who = result["employee_id"]
@@ -256,26 +282,9 @@ def render_text(result: dict[str, Any]) -> list[str]:
             f"{_num(100 * card['role_day_share'], 0)}% of the quarter), "
             f"templates hash {card['templates_hash'][:12]}, settings v{card['settings_version']}",
             _status_text(card),
-            f"  KPI {_num(card['kpi_score'])} = {_num(points)} points / {_num(weight, 3)} "
-            f"weight with data (data completeness "
-            f"{_num(100 * (card['data_completeness'] or 0), 0)}%)",
-            f"  360 {_num(card['score_360'])}; overall {_num(card['overall_score'])} = "
-            f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360"
-            + ("" if card["score_360"] is not None else " (no 360: KPI alone)")
-            + (f" + {_num(card['overall_adjustment_points'])} appeal points"
-               if card["overall_adjustment_points"] is not None and card["overall_score"]
-               is not None else ""),
-            *([f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
-               f"overall {_num(card['computed_overall_score'])} -> final "
-               f"{_num(card['overall_score'])}"] if card["is_adjusted"] else []),
-            f"  band {card['band_code']}, light {card['traffic_light']}, "
-            f"rank {card['rank_in_role']} in role, {card['rank_in_team']} in team; "
-            f"comparable {_num(card['comparable_score'])}"
-            + (
-                f"; PIP candidate ({card['consecutive_red_quarters']} red quarter(s) in a row)"
-                if card["is_pip_candidate"]
-                else ""
-            ),  # fmt: skip
+            *(_score_lines(card, points, weight) if card["kpi_score"] is not None else [
+                "  no KPI or overall score, band, light, rank or PIP: the lines below are "
+                "shown for information"]),  # fmt: skip
         ]
         for line in card["lines"]:
             target = (

@@ -178,11 +178,16 @@ class PageWriter:
             )
         else:
             movers = "<p class=muted>no previous quarter to compare with</p>"
+        band_part = (
+            f"<div class=charts>{bands}<table><tr><th>band</th><th>scorecards</th>"
+            f"<th>share</th></tr>{band_rows}</table></div>"
+            if d.bands else
+            "<p class=muted>no scorecard of this quarter is scored: see Data coverage</p>"
+        )  # fmt: skip
         return (
             '<section id="overview"><h2>Company overview</h2>'
-            f"<h3>Band distribution (scored scorecards)</h3><div class=charts>{bands}"
-            f"<table><tr><th>band</th><th>scorecards</th><th>share</th></tr>{band_rows}"
-            f"</table></div>{self.coverage()}<h3>Biggest movers (overall score)</h3>{movers}"
+            f"<h3>Band distribution (scored scorecards)</h3>{band_part}{self.coverage()}"
+            f"<h3>Biggest movers (overall score)</h3>{movers}"
             f"{self.company_integrity()}</section>"
         )
 
