@@ -1,9 +1,12 @@
 """Lossless ingestion: landing files -> raw zone + quarantine + ingest log.
 
 Every landing file becomes one batch per contract table it feeds. Each row read ends up
-either in the raw zone or in quarantine with its reasons; the ingest log records the
-counts, and `rows_read == rows_loaded + rows_quarantined` is checked before a batch
-commits. A file already loaded (same checksum, same table) is skipped.
+either in the raw zone, in quarantine with its reasons, or is counted as left out on
+purpose by its mapping rule (`rows_filtered`, by `where` / `where_not`, with the condition
+as `filter_reason`; `rows_collapsed`, identical rows a `distinct` rule made one). The
+ingest log records the counts, and `rows_read == rows_loaded + rows_quarantined +
+rows_filtered + rows_collapsed` is checked before a batch commits. A file already loaded
+(same checksum, same table) is skipped.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from scorecard.errors import FileRejected, UserError
 from scorecard.ingest.lock import raw_zone_lock
 from scorecard.ingest.mapping import READABLE_SUFFIXES, FileRule, Mapping, load_mapping, rules_for
 from scorecard.ingest.readers import ROW_NUMBER, read_landing_file
-from scorecard.ingest.validate import TEXT_SUFFIX, check_rows, plan_columns
+from scorecard.ingest.validate import TEXT_SUFFIX, check_rows, filter_rows, plan_columns
 from scorecard.ingest.zone import IngestLogRecord, RawZone
 from scorecard.paths import Paths
 from scorecard.sql import ident, literal
@@ -48,6 +51,14 @@ class IngestReport:
     @property
     def rows_quarantined(self) -> int:
         return sum(r.rows_quarantined for r in self.loaded)
+
+    @property
+    def rows_filtered(self) -> int:
+        return sum(r.rows_filtered for r in self.loaded)
+
+    @property
+    def rows_collapsed(self) -> int:
+        return sum(r.rows_collapsed for r in self.loaded)
 
 
 def _now() -> dt.datetime:
@@ -144,26 +155,39 @@ def _ingest_file(
             con, path, relative, delimiter=rule.delimiter, encoding=encoding,
             sheet=rule.sheet, scratch_dir=scratch,
         )  # fmt: skip
+        rows_read = con.execute(
+            f"select (select count(*) from {read.table}) + (select count(*) from malformed)"
+        ).fetchone()[0]
         plan = plan_columns(relative, read.headers, rule, table)
+        rows_filtered = filter_rows(con, relative, read.headers, rule)
         globs = {name: zone.glob(t) for name, t in load_contract().items()}
         check_rows(con, plan, rule, table, raw_glob=globs, today=today, future_days=future_days)
+        # Only a distinct rule may make rows one: anything else missing fails the check below.
+        rows_collapsed = con.execute(
+            f"select (select count(*) from {read.table}) - (select count(*) from checked)"
+        ).fetchone()[0] if rule.distinct else 0
         lineage = (
             f"{literal(batch_id)} as _batch_id, {literal(relative)} as _source_file, "
             f"{ROW_NUMBER}, timestamp {literal(started.isoformat(sep=' '))} as _loaded_at"
         )
         record.rows_loaded = _write_accepted(con, table, lineage, scratch)
         record.rows_quarantined = _write_quarantine(con, table, lineage, scratch)
-        record.rows_read = con.execute(
-            f"select (select count(*) from {read.table}) + (select count(*) from malformed)"
-        ).fetchone()[0]
+        record.rows_read = rows_read
+        record.rows_filtered, record.rows_collapsed = rows_filtered, rows_collapsed
+        record.filter_reason = rule.filter_reason
         record.ignored_columns = plan.ignored_headers
     except FileRejected as exc:
         record.status, record.error = "rejected", exc.problem
         record.finished_at = _now().isoformat()
         zone.write_log(record)
         return record
-    if record.rows_read != record.rows_loaded + record.rows_quarantined:
-        raise AssertionError(f"{relative}: rows read != loaded + quarantined ({record})")
+    accounted = (
+        record.rows_loaded + record.rows_quarantined + record.rows_filtered + record.rows_collapsed
+    )
+    if record.rows_read != accounted:
+        raise AssertionError(
+            f"{relative}: rows read != loaded + quarantined + filtered + collapsed ({record})"
+        )
     record.finished_at = _now().isoformat()
     zone.commit(table, record, scratch)
     return record

@@ -1,9 +1,13 @@
 """Source mappings: how a user's export files and columns map onto the raw contract.
 
-A mapping YAML lists file rules; each rule matches landing files by glob and says which
-contract table they feed, which export header feeds each contract column, constants for
-columns the export lacks, date formats, value codes and null markers. Files without a
-rule fall back to the default layout `<source>/<table>[__suffix].<csv|parquet|xlsx>`.
+A mapping YAML lists file rules; each rule matches landing files by one glob or a list
+of globs and says which contract table they feed, which export header feeds each contract
+column, constants for columns the export lacks, date formats, value codes and null
+markers. A rule may keep only some rows (`where` / `where_not`: export column -> allowed /
+excluded values; the rows left out are counted in the ingest log as `rows_filtered`) and
+may collapse rows identical on every contract column (`distinct`, for a dimension fed
+from a fact file; counted as `rows_collapsed`). Files without a rule fall back to the
+default layout `<source>/<table>[__suffix].<csv|parquet|xlsx>`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ READABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 DEFAULT_NULL_VALUES = ("",)
 RULE_KEYS = {
     "match", "table", "columns", "constants", "formats", "values",
-    "null_values", "delimiter", "encoding", "sheet",
+    "null_values", "delimiter", "encoding", "sheet", "where", "where_not", "distinct",
 }  # fmt: skip
 
 
@@ -31,7 +35,7 @@ class FileRule:
     """How one kind of export file maps onto one contract table."""
 
     table: str
-    match: str = ""
+    match: tuple[str, ...] = ()  # landing-relative globs; a file matching any is fed
     columns: dict[str, str] = field(default_factory=dict)  # contract column -> export header
     constants: dict[str, str] = field(default_factory=dict)
     formats: dict[str, tuple[str, ...]] = field(default_factory=dict)  # strptime formats
@@ -40,6 +44,16 @@ class FileRule:
     delimiter: str = ","
     encoding: str | None = None
     sheet: str | None = None
+    where: dict[str, tuple[str, ...]] = field(default_factory=dict)  # export header -> keep
+    where_not: dict[str, tuple[str, ...]] = field(default_factory=dict)  # header -> leave out
+    distinct: bool = False  # collapse rows identical on every contract column into one
+
+    @property
+    def filter_reason(self) -> str | None:
+        """The rule's row condition in words, as the ingest log gives it; None: no filter."""
+        parts = [f"{col} in [{', '.join(vals)}]" for col, vals in self.where.items()]
+        parts += [f"{col} not in [{', '.join(vals)}]" for col, vals in self.where_not.items()]
+        return "kept only rows where " + " and ".join(parts) if parts else None
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,40 @@ def _as_str_map(where: str, value: object) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
+def _parse_match(where: str, value: object) -> tuple[str, ...]:
+    patterns = value if isinstance(value, list) else [value]
+    if not value or not all(isinstance(p, str) and p for p in patterns):
+        raise UserError(
+            f"{where}: 'match' (a file glob relative to the landing dir, or a list of them) "
+            "is required"
+        )
+    for pattern in patterns:
+        if PurePosixPath(pattern).is_absolute() or ".." in PurePosixPath(pattern).parts:
+            raise UserError(f"{where}: match {pattern!r} must stay inside the landing directory")
+    return tuple(patterns)
+
+
+def _parse_condition(where: str, value: object) -> dict[str, tuple[str, ...]]:
+    """`{export column: value or [values]}`: plain text values only, no expressions."""
+    if value is None:
+        return {}
+    example = "for example {status: [settled, paid]}"
+    if not isinstance(value, dict) or not value:
+        raise UserError(f"{where} must map export columns to allowed values, {example}")
+    condition: dict[str, tuple[str, ...]] = {}
+    for column, allowed in value.items():
+        items = allowed if isinstance(allowed, list) else [allowed]
+        if not items or not all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in items
+        ):
+            raise UserError(
+                f"{where}.{column}: expected a value or a non-empty list of values, got "
+                f"{allowed!r} (quote values such as 'yes', 'no', 'true', or an empty '')"
+            )
+        condition[str(column)] = tuple(str(v) for v in items)
+    return condition
+
+
 def _parse_rule(where: str, node: object, tables: dict[str, Table]) -> FileRule:
     if not isinstance(node, dict):
         raise UserError(f"{where}: each entry of 'files' must be a mapping")
@@ -65,11 +113,7 @@ def _parse_rule(where: str, node: object, tables: dict[str, Table]) -> FileRule:
     table_name = node.get("table")
     if table_name not in tables:
         raise UserError(f"{where}: table {table_name!r} is not in the contract")
-    if not node.get("match"):
-        raise UserError(f"{where}: 'match' (a file glob relative to the landing dir) is required")
-    match = str(node["match"])
-    if PurePosixPath(match).is_absolute() or ".." in PurePosixPath(match).parts:
-        raise UserError(f"{where}: match {match!r} must stay inside the landing directory")
+    match = _parse_match(where, node.get("match"))
     table = tables[table_name]
     columns = _as_str_map(f"{where}.columns", node.get("columns"))
     constants = _as_str_map(f"{where}.constants", node.get("constants"))
@@ -97,6 +141,9 @@ def _parse_rule(where: str, node: object, tables: dict[str, Table]) -> FileRule:
     delimiter = str(node.get("delimiter", ","))
     if len(delimiter) != 1:
         raise UserError(f"{where}: delimiter must be one character, got {delimiter!r}")
+    distinct = node.get("distinct", False)
+    if not isinstance(distinct, bool):
+        raise UserError(f"{where}: distinct must be true or false, got {distinct!r}")
     return FileRule(
         table=table_name,
         match=match,
@@ -108,6 +155,9 @@ def _parse_rule(where: str, node: object, tables: dict[str, Table]) -> FileRule:
         delimiter=delimiter,
         encoding=node.get("encoding"),
         sheet=node.get("sheet"),
+        where=_parse_condition(f"{where}.where", node.get("where")),
+        where_not=_parse_condition(f"{where}.where_not", node.get("where_not")),
+        distinct=distinct,
     )
 
 
@@ -146,7 +196,7 @@ def rules_for(
     relative: PurePosixPath, mapping: Mapping, tables: dict[str, Table]
 ) -> list[FileRule]:
     """Every rule that applies to a landing file; one file may feed several tables."""
-    matched = [r for r in mapping.rules if fnmatch.fnmatch(str(relative), r.match)]
+    matched = [r for r in mapping.rules if any(fnmatch.fnmatch(str(relative), m) for m in r.match)]
     if matched:
         return matched
     table = default_table_for(relative, tables)

@@ -3,6 +3,9 @@
 Builds the `checked` temp table: one row per landed row with the typed contract
 columns, the text each was parsed from (`<column>__text`) and `_violations`, a list
 of {column, value, rule, detail} structs. An empty list means the row is accepted.
+Before that, a rule's `where` / `where_not` removes the rows it leaves out of `landed`
+(`filter_rows`), and a `distinct` rule keeps one row of each set of rows identical on
+every contract column; both are counted by the caller for the ingest log.
 """
 
 from __future__ import annotations
@@ -67,6 +70,44 @@ def plan_columns(display_name: str, headers: list[str], rule: FileRule, table: T
     return Plan(
         sources=sources, ignored_headers=[h for h in headers if h not in used], headers=headers
     )
+
+
+def _repeated_header(headers: list[str]) -> str:
+    """True for a header line pasted again mid-file (concatenated exports)."""
+    return " and ".join(
+        f"coalesce(trim({ident(h)}) = {literal(h.strip())}, false)" for h in headers
+    )
+
+
+def filter_rows(
+    con: duckdb.DuckDBPyConnection, display_name: str, headers: list[str], rule: FileRule
+) -> int:
+    """Remove from `landed` the rows the rule's `where` / `where_not` leaves out; return how
+    many. Values compare as trimmed text (an empty cell is ''). A repeated header line is
+    kept, so that it reaches quarantine with its own reason instead of being filtered."""
+    if not rule.where and not rule.where_not:
+        return 0
+    by_normal = {_normalise(h): h for h in headers}
+    conditions = []
+    for condition, negate in ((rule.where, ""), (rule.where_not, "not ")):
+        for column, values in condition.items():
+            header = column if column in headers else by_normal.get(_normalise(column))
+            if header is None:
+                raise FileRejected(
+                    display_name,
+                    f"the mapping keeps rows by column {column!r} ({rule.filter_reason}), "
+                    f"which the file does not have (file columns: {', '.join(headers)})",
+                )
+            allowed = ", ".join(literal(v) for v in values)
+            text = f"coalesce(trim(cast({ident(header)} as varchar)), '')"
+            conditions.append(f"{text} {negate}in ({allowed})")
+    keep = " and ".join(conditions)
+    before = con.execute("select count(*) from landed").fetchone()[0]
+    con.execute(
+        "create or replace temp table landed as select * from landed "
+        f"where ({keep}) or ({_repeated_header(headers)}) order by {ROW_NUMBER}"
+    )
+    return before - con.execute("select count(*) from landed").fetchone()[0]
 
 
 def _text_expr(col: Column, source: str, rule: FileRule) -> str:
@@ -174,8 +215,15 @@ def check_rows(
     )
     # A header line pasted again mid-file (concatenated exports) is one clear reason,
     # not one type error per column.
-    repeated_header = " and ".join(
-        f"coalesce(trim({ident(h)}) = {literal(h.strip())}, false)" for h in plan.headers
+    repeated_header = _repeated_header(plan.headers)
+    # distinct: one row (the first) of each set identical on every contract column, compared
+    # as the text the contract sees (after trimming, null markers and value codes).
+    text_columns = ", ".join(ident(c.name + TEXT_SUFFIX) for c in table.columns)
+    collapse = (
+        f"select * from all_text_values qualify row_number() over "
+        f"(partition by {text_columns} order by {ROW_NUMBER}) = 1"
+        if rule.distinct
+        else "select * from all_text_values"
     )
     reference_joins = []
     for i, col in enumerate(c for c in table.columns if c.references):
@@ -196,8 +244,11 @@ def check_rows(
     con.execute(
         f"""
         create or replace temp table checked as
-        with text_values as (
+        with all_text_values as (
             select {ROW_NUMBER}, {texts}, {repeated_header} as is_repeated_header from landed
+        ),
+        text_values as (
+            {collapse}
         ),
         typed as (
             select *, {typed} from text_values

@@ -56,6 +56,13 @@ class IngestLogRecord:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    # Rows a mapping rule leaves out on purpose (`where` / `where_not`, with the condition
+    # in filter_reason) and rows a `distinct` rule collapsed into an identical earlier row.
+    # rows_read == rows_loaded + rows_quarantined + rows_filtered + rows_collapsed.
+    # Records written before these fields existed read as 0 / None.
+    rows_filtered: int = 0
+    rows_collapsed: int = 0
+    filter_reason: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     error: str | None = None
     started_at: str = ""
