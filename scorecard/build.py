@@ -51,6 +51,7 @@ class BuildResult:
     seconds_by_node: dict[str, float] = field(default_factory=dict)  # unique_id -> seconds
     unit_tests_skipped: bool = False  # the code had not changed since they last passed
     refresh_from: dt.date | None = None  # the indicator models kept periods ending earlier
+    failed_test_sql: dict[str, str] = field(default_factory=dict)  # data test -> its query
 
     def slowest(self, count: int) -> list[tuple[str, float]]:
         return sorted(self.seconds_by_node.items(), key=lambda item: -item[1])[:count]
@@ -164,9 +165,40 @@ def _collect(run_results: dict) -> BuildResult:
         result.seconds_by_node[node["unique_id"]] = seconds
         if node["status"] in FAILED:
             result.failures.append(f"{node['unique_id']}: {failure_text(node.get('message'))}")
+            if node["unique_id"].startswith("test.") and node.get("compiled_code"):
+                result.failed_test_sql[node["unique_id"]] = node["compiled_code"]
         elif node["status"] == "warn":
             result.warnings += 1
     return result
+
+
+def _add_failing_rows(result: BuildResult, settings: Mapping[str, str], rows: int = 3) -> None:
+    """After a failed DuckDB build: the first rows each failed data test returned, so the
+    command line names what is wrong (a definition and its quarters, a duplicate key)
+    instead of "Got 3 results". Other engines: the message as dbt gave it."""
+    if settings.get("SCORECARD_DBT_TARGET", "duckdb") != "duckdb" or not result.failed_test_sql:
+        return
+    import duckdb
+
+    try:
+        con = duckdb.connect(settings["SCORECARD_WAREHOUSE_DB"], read_only=True)
+    except duckdb.Error:
+        return
+    with con:
+        for at, failure in enumerate(result.failures):
+            sql = result.failed_test_sql.get(failure.split(": ", 1)[0])
+            if not sql:
+                continue
+            try:
+                cursor = con.execute(f"select * from ({sql}) as failing limit {rows}")  # noqa: S608
+            except duckdb.Error:
+                continue
+            names = [d[0] for d in cursor.description]
+            found = "; ".join(
+                ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
+                for row in cursor.fetchall()
+            )
+            result.failures[at] = f"{failure} (first rows: {found})"
 
 
 def failure_text(message: str | None) -> str:
@@ -354,6 +386,7 @@ def build_warehouse(
         command = ["build", *plan.args, *plan.selection_args]
         result = run_dbt(paths, command, on_node, project_dir, environment)
         if result.failures:
+            _add_failing_rows(result, dbt_settings(paths, project_dir, environment))
             shown = "; ".join(result.failures[:3])
             more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
             raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")

@@ -83,7 +83,11 @@ def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str 
     console.print(
         f"ingested {len(report.loaded)} file(s): {report.rows_read:,} rows read = "
         f"{report.rows_loaded:,} loaded + {report.rows_quarantined:,} quarantined "
-        f"({quarantined} file(s) with quarantined rows, see {paths.quarantine}); "
+        + (f"+ {report.rows_filtered:,} left out by a mapping's where "
+           if report.rows_filtered else "")
+        + (f"+ {report.rows_collapsed:,} identical repeats collapsed "
+           if report.rows_collapsed else "")
+        + f"({quarantined} file(s) with quarantined rows, see {paths.quarantine}); "
         f"{len(report.skipped)} skipped, {len(report.rejected)} rejected"
     )
     return report
@@ -163,7 +167,16 @@ def _do_publish(paths: Paths):
         f"published {len(publication.tables)} marts ({rows:,} rows) as "
         f"{publication.publication_id}: {publication.serving_db} and {publication.parquet_dir}"
     )
+    _warn_unconverted(publication.serving_db)
     return publication
+
+
+def _warn_unconverted(serving_db: Path) -> None:
+    """Amounts without an FX rate, loudly: a currency nobody converts is never a zero."""
+    from scorecard.coverage import read_unconverted
+
+    for found in read_unconverted(serving_db):
+        console.print("warning: " + found.warning(), style="yellow", markup=False)
 
 
 def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str):
@@ -426,13 +439,20 @@ def coverage(
 ) -> None:
     """What was delivered per source table and quarter, and the share of each role
     template's weight that can be measured with it (docs/coverage.md)."""
-    from scorecard.coverage import read_coverage
+    from scorecard.coverage import read_coverage, read_unconverted
 
     with user_errors():
-        found = read_coverage(Paths.from_env(home).serving_db, quarter)
+        serving_db = Paths.from_env(home).serving_db
+        found = read_coverage(serving_db, quarter)
+    unconverted = read_unconverted(serving_db)
     if as_json:
-        typer.echo(json.dumps(found.summary(), indent=2))
+        summary = {"quarters": found.summary(), "unconverted_amounts": [
+            {**u.__dict__, "first_date": str(u.first_date), "last_date": str(u.last_date)}
+            for u in unconverted]}  # fmt: skip
+        typer.echo(json.dumps(summary, indent=2))
         return
+    for amounts in unconverted:
+        typer.echo("warning: " + amounts.warning())
     for fiscal_quarter in sorted({row.fiscal_quarter for row in found.sources}):
         statuses = found.statuses.get(fiscal_quarter, {})
         counted = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))

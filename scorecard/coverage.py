@@ -60,6 +60,44 @@ STATUS_SQL = """
 """
 
 
+UNCONVERTED_SQL = """
+    select source_table, currency_code, reporting_currency, row_count, first_date, last_date
+    from marts.fct_unconverted_amounts
+    order by source_table, currency_code
+"""
+
+
+@dataclass(frozen=True)
+class UnconvertedAmounts:
+    source_table: str
+    currency_code: str | None
+    reporting_currency: str
+    row_count: int
+    first_date: object
+    last_date: object
+
+    def warning(self) -> str:
+        """One line for the build's output: which currency, table, rows and dates."""
+        return (
+            f"no FX rate from {self.currency_code or '(no currency)'} to "
+            f"{self.reporting_currency} for {self.row_count:,} {self.source_table} rows dated "
+            f"{self.first_date} to {self.last_date}: their amounts are not converted (values "
+            "they touch are null or leave them out, never count them as 0); add the rates to "
+            "finance.fx_rates or set reporting_currency in settings.yml"
+        )
+
+
+def read_unconverted(serving_db: Path) -> list[UnconvertedAmounts]:
+    """The published amounts without an FX rate (none before the first publication)."""
+    if not serving_db.exists():
+        return []
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        try:
+            return [UnconvertedAmounts(*row) for row in con.execute(UNCONVERTED_SQL).fetchall()]
+        except duckdb.CatalogException:
+            return []
+
+
 @dataclass(frozen=True)
 class SourceQuarter:
     source_table: str

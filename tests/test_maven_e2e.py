@@ -10,6 +10,7 @@ source the export does not have.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -63,8 +64,9 @@ def maven_home(tmp_path_factory) -> Path:
         done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True,
                               text=True, timeout=900)  # fmt: skip
         assert done.returncode == 0, (command, done.stdout[-3000:], done.stderr[-3000:])
-        outputs.append(done.stdout)
+        outputs.append(done.stdout + done.stderr)
     (home / "coverage.txt").write_text(outputs[2], encoding="utf-8")
+    (home / "build.txt").write_text(outputs[1], encoding="utf-8")
     return home
 
 
@@ -106,7 +108,7 @@ def test_only_the_quarters_the_data_reaches_are_scored(maven_home):
     assert [e for (e,) in idle] == WITHOUT_DEALS
     # No period after the data horizon (2017-12-31), whatever today's date.
     assert _query(maven_home, "select max(period_end_date) from marts.fct_indicator_values") == [
-        (__import__("datetime").date(2017, 12, 31),)
+        (dt.date(2017, 12, 31),)
     ]
 
 
@@ -143,3 +145,22 @@ def test_coverage_and_the_report_say_what_was_delivered(maven_home):
     report = (maven_home / "reports" / "scorecard-2017-Q4.html").read_text(encoding="utf-8")
     assert "<h3>Data coverage</h3>" in report
     assert "<td>no_activity</td><td class=num>5</td>" in report
+
+
+def test_reporting_in_the_exports_currency_converts_every_amount(maven_home):
+    """The example's settings report in USD, the export's currency: nothing unconverted,
+    and the build prints no FX warning."""
+    assert _query(maven_home, "select count(*) from marts.fct_unconverted_amounts") == [(0,)]
+    assert "no FX rate" not in (maven_home / "build.txt").read_text(encoding="utf-8")
+
+
+def test_an_amount_without_a_rate_is_named_with_its_currency_table_rows_and_dates():
+    from scorecard.coverage import UnconvertedAmounts
+
+    found = UnconvertedAmounts("crm.opportunities", "USD", "EUR", 6711,
+                               dt.date(2017, 3, 1),
+                               dt.date(2017, 12, 31))  # fmt: skip
+    assert found.warning().startswith(
+        "no FX rate from USD to EUR for 6,711 crm.opportunities rows dated 2017-03-01 to "
+        "2017-12-31: their amounts are not converted"
+    )
