@@ -82,7 +82,7 @@ class UnconvertedAmounts:
             f"no FX rate from {self.currency_code or '(no currency)'} to "
             f"{self.reporting_currency} for {self.row_count:,} {self.source_table} rows dated "
             f"{self.first_date} to {self.last_date}: their amounts are not converted (values "
-            "they touch are null or leave them out, never count them as 0); add the rates to "
+            "they touch are null with the reason, never a short total); add the rates to "
             "finance.fx_rates or set reporting_currency in settings.yml"
         )
 

@@ -1,7 +1,7 @@
 {#- Generic test on an evidence model: its rows recompute fct_indicator_values for every
     grid row and indicator of the family model `family_model`: sum(numerator_contribution)
     = numerator and sum(denominator_contribution) = denominator (to 1e-6, relative for
-    large amounts); for `median_indicators`, median(observation_value) = numerator.
+    large amounts; strict sums: one null contribution makes the sum null); for `median_indicators`, median(observation_value) = numerator.
     Denominators that are not made of rows (`row_free_denominators`, documented in the
     evidence model's yml) are not checked. A grid row without evidence must have a
     numerator of 0 (or null) and a row-based denominator of 0. Evidence for a grid row or
@@ -33,8 +33,12 @@ evidence_by_value as (
         period_key,
         indicator_code,
         count(*) as evidence_row_count,
-        sum(numerator_contribution) as numerator_sum,
-        sum(denominator_contribution) as denominator_sum,
+        -- Strict sums: a null contribution (an amount without an FX rate) makes the
+        -- value unknown, as in the family models.
+        case when count(numerator_contribution) = count(*) then sum(numerator_contribution) end
+            as numerator_sum,
+        case when count(denominator_contribution) = count(*) then sum(denominator_contribution) end
+            as denominator_sum,
         {{ median('observation_value') }} as observation_median
     from {{ model }}
     group by employee_id, assignment_id, period_grain, period_key, indicator_code

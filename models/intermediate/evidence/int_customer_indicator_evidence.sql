@@ -525,7 +525,7 @@ new_customer_quality as (
         source_file,
         source_row_number,
         batch_id,
-        coalesce(amount_rc, 0) as numerator_contribution,
+        amount_rc as numerator_contribution,
         case
             when expected_new_customer_revenue_rc is null then null
             when is_first_account_order then expected_new_customer_revenue_rc
@@ -538,7 +538,7 @@ new_customer_quality as (
                     || ' (new customer; expected revenue = parameter_value)'
             else 'repeat order of new customer ' || account_id
         end
-        || case when amount_rc is null then '; no fx rate, amount counts 0' else '' end as note
+        || case when amount_rc is null then '; no FX rate: new-customer revenue unknown' else '' end as note
     from account_orders_in_row
     where is_new_customer = 1
 

@@ -17,7 +17,9 @@
                                  numerator = cost of sales x 12 / months_in_period;
                                  snapshots in the overlap: denominator = value / number
                                  of converted snapshots (their sum is the average)
-    Amounts without an FX rate count 0, as sum() and avg() skip them in the family. -#}
+    A value with a source row whose amount has no FX rate is unknown in the family (null
+    numerator and denominator): that row's contributions are null here (a strict sum of
+    contributions is null), and its note says so. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -150,7 +152,7 @@ open_invoices_at_period_end as (
         and invoice_balances.valid_from_date <= period_end_rows.reference_date
         and (invoice_balances.valid_until_date is null
             or period_end_rows.reference_date < invoice_balances.valid_until_date)
-    where invoice_balances.open_amount_rc > 0
+    where invoice_balances.open_amount_rc > 0 or invoice_balances.open_amount_rc is null
 
 ),
 
@@ -234,17 +236,18 @@ dso_evidence as (
         coalesce(dso_invoices.revenue_amount_rc, 0) as denominator_contribution,
         case
             when dso_invoices.is_open
-                then 'open balance ' || cast(round(dso_invoices.open_amount_rc, 2) as {{ dbt.type_string() }})
+                then 'open balance ' || coalesce(cast(round(dso_invoices.open_amount_rc, 2) as {{ dbt.type_string() }}), '?')
                     || ' at period end x ' || cast(dso_invoices.days_in_period as {{ dbt.type_string() }}) || ' days'
             else 'not open at period end'
         end
         || case
             when not dso_invoices.is_revenue then '; dated outside the period (no revenue)'
-            when dso_invoices.revenue_amount_rc is null then '; revenue without FX rate (counts 0)'
             when dso_invoices.is_credit_note then '; credit note in period revenue'
             else '; invoice in period revenue'
         end
-        || case when revenue_in_period.revenue_rc < 0 then '; net revenue negative: no DSO' else '' end as note
+        || case when revenue_in_period.revenue_rc < 0 then '; net revenue negative: no DSO' else '' end as note,
+        (dso_invoices.is_open and dso_invoices.open_amount_rc is null)
+        or (dso_invoices.is_revenue and dso_invoices.revenue_amount_rc is null) as is_without_rate
     from dso_invoices
     left join revenue_in_period
         on dso_invoices.employee_id = revenue_in_period.employee_id
@@ -266,6 +269,7 @@ cost_of_sales_invoices as (
         employee_periods.months_in_period,
         invoices.invoice_id,
         invoices.is_credit_note,
+        invoices.cost_of_sales_lc,
         invoices.cost_of_sales_rc,
         invoices.source_file,
         invoices.source_row_number,
@@ -302,14 +306,13 @@ inventory_snapshots_in_grid as (
         employee_periods.period_key,
         inventory_snapshots_converted.snapshot_date,
         inventory_snapshots_converted.inventory_value_rc,
-        -- avg() in the family skips snapshots without an FX rate.
-        count(inventory_snapshots_converted.inventory_value_rc) over (
+        count(*) over (
             partition by
                 employee_periods.employee_id,
                 employee_periods.assignment_id,
                 employee_periods.period_grain,
                 employee_periods.period_key
-        ) as converted_snapshot_count,
+        ) as snapshot_count,
         inventory_snapshots_converted.source_file,
         inventory_snapshots_converted.source_row_number,
         inventory_snapshots_converted.batch_id
@@ -337,13 +340,10 @@ evidence_rows as (
         source_row_number,
         batch_id,
         0 as numerator_contribution,
-        coalesce(amount_rc, 0) as denominator_contribution,
+        amount_rc as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
-        case
-            when amount_rc is null then 'invoice due ' || cast(due_date as {{ dbt.type_string() }})
-                || ' without FX rate (counts 0)'
-            else 'invoice due ' || cast(due_date as {{ dbt.type_string() }})
-        end as note
+        'invoice due ' || cast(due_date as {{ dbt.type_string() }}) as note,
+        amount_rc is null as is_without_rate
     from invoices_due_by_period
 
     union all
@@ -359,11 +359,11 @@ evidence_rows as (
         source_file,
         source_row_number,
         batch_id,
-        coalesce(amount_rc, 0) as numerator_contribution,
+        amount_rc as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
-        'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id
-        || case when amount_rc is null then ' without FX rate (counts 0)' else '' end as note
+        'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id as note,
+        amount_rc is null as is_without_rate
     from payments_collected_by_invoice_due
 
     union all
@@ -382,7 +382,8 @@ evidence_rows as (
         dso_evidence.numerator_contribution,
         dso_evidence.denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
-        dso_evidence.note
+        dso_evidence.note,
+        dso_evidence.is_without_rate
     from dso_evidence
     left join invoices
         on dso_evidence.invoice_id = invoices.invoice_id
@@ -409,7 +410,8 @@ evidence_rows as (
         case when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due' end
         || ' (due ' || cast(open_invoices_at_period_end.due_date as {{ dbt.type_string() }})
         || ', open balance at ' || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
-        || ')' as note
+        || ')' as note,
+        open_invoices_at_period_end.open_amount_rc is null as is_without_rate
     from open_invoices_at_period_end
     left join invoices
         on open_invoices_at_period_end.invoice_id = invoices.invoice_id
@@ -432,7 +434,8 @@ evidence_rows as (
         cast(null as {{ dbt.type_float() }}) as observation_value,
         case when is_credit_note then 'credit note: cost of sales' else 'cost of sales' end
         || ' annualised (x 12 / ' || cast(months_in_period as {{ dbt.type_string() }}) || ' months)'
-        || case when cost_of_sales_rc is null then '; no FX rate (counts 0)' else '' end as note
+        as note,
+        cost_of_sales_lc is not null and cost_of_sales_rc is null as is_without_rate
     from cost_of_sales_invoices
 
     union all
@@ -449,23 +452,40 @@ evidence_rows as (
         source_row_number,
         batch_id,
         0 as numerator_contribution,
-        case
-            when inventory_value_rc is null then 0
-            else inventory_value_rc / converted_snapshot_count
-        end as denominator_contribution,
+        inventory_value_rc / snapshot_count as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
-        case
-            when inventory_value_rc is null then 'snapshot without FX rate: not averaged'
-            else 'snapshot value / ' || cast(converted_snapshot_count as {{ dbt.type_string() }})
-                || ' converted snapshots averaged'
-        end as note
+        'snapshot value / ' || cast(snapshot_count as {{ dbt.type_string() }}) || ' snapshots averaged' as note,
+        inventory_value_rc is null as is_without_rate
     from inventory_snapshots_in_grid
+
+),
+
+-- A row without an FX rate has unknown amounts: both its contributions are null, so
+-- that the value it belongs to sums to null, as in the family.
+evidence_rows_strict as (
+
+    select
+        employee_id,
+        assignment_id,
+        period_grain,
+        period_key,
+        indicator_code,
+        source_table,
+        source_key,
+        source_file,
+        source_row_number,
+        batch_id,
+        case when is_without_rate then null else numerator_contribution end as numerator_contribution,
+        case when is_without_rate then null else denominator_contribution end as denominator_contribution,
+        observation_value,
+        case when is_without_rate then note || '; no FX rate: value unknown' else note end as note
+    from evidence_rows
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('evidence_rows') }}
+    {{ indicator_evidence_output('evidence_rows_strict') }}
 
 )
 

@@ -145,6 +145,7 @@ revenue_orders as (
         account_id,
         employee_id,
         order_date,
+        currency_code,
         amount_rc
     from orders
     where is_revenue_order
@@ -186,6 +187,7 @@ attributed_revenue_orders as (
         grid.period_key,
         revenue_orders.order_id,
         revenue_orders.account_id,
+        revenue_orders.currency_code,
         revenue_orders.amount_rc,
         first_account_orders.order_id is not null as is_first_account_order
     from grid
@@ -224,7 +226,11 @@ new_customer_revenue as (
         attributed_revenue_orders.period_key,
         count(distinct attributed_revenue_orders.account_id) as new_customer_count,
         coalesce(sum(attributed_revenue_orders.amount_rc), 0) as new_customer_revenue_rc,
-        count(*) as new_customer_order_count
+        count(*) as new_customer_order_count,
+        {{ fx_missing_reason(
+            'attributed_revenue_orders.amount_rc', 'attributed_revenue_orders.currency_code',
+            "orders of new customers"
+        ) }} as unconverted_reason
     from attributed_revenue_orders
     inner join account_orders_per_row
         on attributed_revenue_orders.employee_id = account_orders_per_row.employee_id
@@ -578,7 +584,10 @@ new_customer_quality as (
         grid.period_grain,
         grid.period_key,
         'new_customer_quality' as indicator_code,
-        coalesce(new_customer_revenue.new_customer_revenue_rc, 0) as numerator,
+        case
+            when new_customer_revenue.unconverted_reason is null
+                then coalesce(new_customer_revenue.new_customer_revenue_rc, 0)
+        end as numerator,
         coalesce(new_customer_revenue.new_customer_count, 0)
         * grid.expected_new_customer_revenue_rc as denominator,
         coalesce(new_customer_revenue.new_customer_order_count, 0) as source_row_count,
@@ -589,6 +598,7 @@ new_customer_quality as (
                 then 'no new customers in the period'
             when grid.expected_new_customer_revenue_rc = 0
                 then 'expected first-period revenue (parameter_value) is 0'
+            else new_customer_revenue.unconverted_reason
         end as null_reason
     from grid
     left join new_customer_revenue

@@ -1,6 +1,9 @@
 {#- Finance family: collection, receivables and stock indicators, one row per
     int_employee_periods row and indicator. Invoices, credit notes and payments are
     attributed to the invoice's employee_id; amounts are in the reporting currency.
+    A value with a source row whose amount has no FX rate is unknown: numerator and
+    denominator null, the null_reason naming the rows and currency (fx_missing_reason),
+    as in the sales family; never a total short of the unconverted rows.
 
     Flow indicators attribute by event date within the row's overlap range:
       collection_rate     invoices (not credit notes) by due_date; cash paid on them
@@ -64,7 +67,8 @@ invoices_due_by_period as (
         employee_periods.period_key,
         employee_periods.period_end_date,
         invoices.invoice_id,
-        invoices.amount_rc
+        invoices.amount_rc,
+        invoices.currency_code
     from employee_periods
     inner join invoices
         on employee_periods.employee_id = invoices.employee_id
@@ -82,7 +86,8 @@ cash_collected_by_invoice_due as (
         invoices_due_by_period.period_grain,
         invoices_due_by_period.period_key,
         sum(payments.amount_rc) as cash_collected_rc,
-        count(*) as payment_count
+        count(*) as payment_count,
+        {{ fx_missing_reason('payments.amount_rc', 'payments.currency_code', 'payments collected') }} as payments_fx_reason
     from invoices_due_by_period
     inner join payments
         on invoices_due_by_period.invoice_id = payments.invoice_id
@@ -103,7 +108,8 @@ amount_due_by_period as (
         period_grain,
         period_key,
         sum(amount_rc) as amount_due_rc,
-        count(*) as invoice_count
+        count(*) as invoice_count,
+        {{ fx_missing_reason('amount_rc', 'currency_code', 'invoices due') }} as invoices_due_fx_reason
     from invoices_due_by_period
     group by
         employee_id,
@@ -155,14 +161,18 @@ receivables_at_period_end as (
         sum(
             case when invoice_balances.due_date < period_end_rows.reference_date then invoice_balances.open_amount_rc else 0 end
         ) as overdue_receivables_rc,
-        count(*) as open_invoice_count
+        count(*) as open_invoice_count,
+        {{ fx_missing_reason(
+            'invoice_balances.open_amount_rc', 'invoice_balances.currency_code', 'open invoices'
+        ) }} as open_invoices_fx_reason
     from period_end_rows
     inner join invoice_balances
         on period_end_rows.employee_id = invoice_balances.employee_id
         and invoice_balances.valid_from_date <= period_end_rows.reference_date
         and (invoice_balances.valid_until_date is null
             or period_end_rows.reference_date < invoice_balances.valid_until_date)
-    where invoice_balances.open_amount_rc > 0
+    -- A balance unknown in the reporting currency (null) makes the book unknown.
+    where invoice_balances.open_amount_rc > 0 or invoice_balances.open_amount_rc is null
     group by
         period_end_rows.employee_id,
         period_end_rows.assignment_id,
@@ -181,7 +191,10 @@ revenue_in_period as (
         period_end_rows.period_grain,
         period_end_rows.period_key,
         sum(invoices.amount_rc) as revenue_rc,
-        count(*) as invoice_count
+        count(*) as invoice_count,
+        {{ fx_missing_reason(
+            'invoices.amount_rc', 'invoices.currency_code', 'invoices and credit notes of the period'
+        ) }} as revenue_fx_reason
     from period_end_rows
     inner join invoices
         on period_end_rows.employee_id = invoices.employee_id
@@ -205,7 +218,11 @@ cost_of_sales_by_period as (
         employee_periods.period_grain,
         employee_periods.period_key,
         sum(invoices.cost_of_sales_rc) as cost_of_sales_rc,
-        count(*) as invoice_count
+        count(*) as invoice_count,
+        {{ fx_missing_reason(
+            'case when invoices.cost_of_sales_lc is null then 0 else invoices.cost_of_sales_rc end',
+            'invoices.currency_code', 'invoices with a cost of sales'
+        ) }} as cost_of_sales_fx_reason
     from employee_periods
     inner join invoices
         on employee_periods.employee_id = invoices.employee_id
@@ -224,6 +241,7 @@ inventory_snapshots_converted as (
     select
         inventory_snapshots.employee_id,
         inventory_snapshots.snapshot_date,
+        inventory_snapshots.currency_code,
         inventory_snapshots.inventory_value_lc * fx_rates.rate_to_reporting as inventory_value_rc
     from inventory_snapshots
     left join fx_rates
@@ -238,9 +256,12 @@ inventory_by_period as (
         employee_periods.assignment_id,
         employee_periods.period_grain,
         employee_periods.period_key,
-        -- avg() skips snapshots without an FX rate.
         avg(inventory_snapshots_converted.inventory_value_rc) as average_inventory_rc,
-        count(*) as snapshot_count
+        count(*) as snapshot_count,
+        {{ fx_missing_reason(
+            'inventory_snapshots_converted.inventory_value_rc',
+            'inventory_snapshots_converted.currency_code', 'inventory snapshots'
+        ) }} as snapshots_fx_reason
     from employee_periods
     inner join inventory_snapshots_converted
         on employee_periods.employee_id = inventory_snapshots_converted.employee_id
@@ -289,7 +310,14 @@ grid_with_measures as (
         coalesce(cost_of_sales_by_period.invoice_count, 0) as cost_of_sales_invoice_count,
         cast(coalesce(inventory_by_period.average_inventory_rc, 0) as {{ dbt.type_float() }})
             as average_inventory_rc,
-        coalesce(inventory_by_period.snapshot_count, 0) as snapshot_count
+        coalesce(inventory_by_period.snapshot_count, 0) as snapshot_count,
+        coalesce(amount_due_by_period.invoices_due_fx_reason, cash_collected_by_invoice_due.payments_fx_reason)
+            as collection_fx_reason,
+        coalesce(receivables_at_period_end.open_invoices_fx_reason, revenue_in_period.revenue_fx_reason)
+            as dso_fx_reason,
+        receivables_at_period_end.open_invoices_fx_reason,
+        coalesce(cost_of_sales_by_period.cost_of_sales_fx_reason, inventory_by_period.snapshots_fx_reason)
+            as inventory_fx_reason
     from employee_periods
     left join amount_due_by_period
         on employee_periods.employee_id = amount_due_by_period.employee_id
@@ -333,11 +361,12 @@ indicator_rows as (
         period_grain,
         period_key,
         'collection_rate' as indicator_code,
-        cash_collected_rc as numerator,
-        amount_due_rc as denominator,
+        case when collection_fx_reason is null then cash_collected_rc end as numerator,
+        case when collection_fx_reason is null then amount_due_rc end as denominator,
         invoices_due_count + payments_collected_count as source_row_count,
         case
             when invoices_due_count = 0 then 'no invoices due in the period'
+            when collection_fx_reason is not null then collection_fx_reason
             when amount_due_rc = 0 then 'invoices due in the period total zero'
         end as null_reason
     from grid_with_measures
@@ -353,15 +382,20 @@ indicator_rows as (
         'days_sales_outstanding' as indicator_code,
         case
             when not is_period_end_row then 0
+            when dso_fx_reason is not null then null
             -- Credit notes exceeding invoices leave no meaningful DSO.
             when revenue_rc < 0 then null
             else open_receivables_rc * days_in_period
         end as numerator,
-        case when is_period_end_row then revenue_rc else 0 end as denominator,
+        case
+            when not is_period_end_row then 0
+            when dso_fx_reason is null then revenue_rc
+        end as denominator,
         case when is_period_end_row then open_invoice_count + revenue_invoice_count else 0 end
             as source_row_count,
         case
             when not is_period_end_row then 'assignment not held at the end of the period'
+            when dso_fx_reason is not null then dso_fx_reason
             when revenue_rc = 0 then 'no revenue recognised in the period'
             when revenue_rc < 0 then 'net revenue in the period is negative'
         end as null_reason
@@ -376,11 +410,18 @@ indicator_rows as (
         period_grain,
         period_key,
         'overdue_receivables_ratio' as indicator_code,
-        case when is_period_end_row then overdue_receivables_rc else 0 end as numerator,
-        case when is_period_end_row then open_receivables_rc else 0 end as denominator,
+        case
+            when not is_period_end_row then 0
+            when open_invoices_fx_reason is null then overdue_receivables_rc
+        end as numerator,
+        case
+            when not is_period_end_row then 0
+            when open_invoices_fx_reason is null then open_receivables_rc
+        end as denominator,
         case when is_period_end_row then open_invoice_count else 0 end as source_row_count,
         case
             when not is_period_end_row then 'assignment not held at the end of the period'
+            when open_invoices_fx_reason is not null then open_invoices_fx_reason
             when open_receivables_rc = 0 then 'no open receivables at the end of the period'
         end as null_reason
     from grid_with_measures
@@ -394,11 +435,12 @@ indicator_rows as (
         period_grain,
         period_key,
         'inventory_turnover' as indicator_code,
-        cost_of_sales_rc * 12 / months_in_period as numerator,
-        average_inventory_rc as denominator,
+        case when inventory_fx_reason is null then cost_of_sales_rc * 12 / months_in_period end as numerator,
+        case when inventory_fx_reason is null then average_inventory_rc end as denominator,
         cost_of_sales_invoice_count + snapshot_count as source_row_count,
         case
             when snapshot_count = 0 then 'no inventory snapshots in the period'
+            when inventory_fx_reason is not null then inventory_fx_reason
             when average_inventory_rc = 0 then 'average inventory value is zero'
         end as null_reason
     from grid_with_measures

@@ -8,9 +8,9 @@
     (closings_in_period).
 
     An amount without an FX rate to the reporting currency makes the period's sum
-    unknown: the numerator is then null and null_reason says why, rather than a
-    silently short total. For won deals the reason names the currencies without a rate
-    on the close date; a won deal without an amount makes the won value unknown too. -#}
+    unknown: the numerator is then null and null_reason names the currencies and rows
+    (fx_missing_reason), rather than a silently short total. A won deal without an
+    amount makes the won value unknown too. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -60,15 +60,14 @@ invoices_by_period as (
         employee_periods.period_grain,
         employee_periods.period_key,
         count(*) as invoice_count,
-        sum(case when invoices.amount_rc is null then 1 else 0 end) as invoices_without_rate_count,
+        {{ fx_missing_reason('invoices.amount_rc', 'invoices.currency_code', 'invoices and credit notes') }}
+            as invoices_fx_reason,
         sum(invoices.amount_rc) as revenue_rc,
         sum(case when invoices.cost_of_sales_lc is not null then 1 else 0 end) as costed_invoice_count,
-        sum(
-            case
-                when invoices.cost_of_sales_lc is not null and invoices.amount_rc is null then 1
-                else 0
-            end
-        ) as costed_invoices_without_rate_count,
+        {{ fx_missing_reason(
+            'case when invoices.cost_of_sales_lc is null then 0 else invoices.amount_rc end',
+            'invoices.currency_code', 'invoices with a cost of sales'
+        ) }} as costed_invoices_fx_reason,
         sum(
             case when invoices.cost_of_sales_lc is not null then invoices.amount_rc end
         ) as costed_revenue_rc,
@@ -100,7 +99,8 @@ revenue_orders_by_period as (
         employee_periods.period_grain,
         employee_periods.period_key,
         count(*) as revenue_order_count,
-        sum(case when orders.amount_rc is null then 1 else 0 end) as orders_without_rate_count,
+        {{ fx_missing_reason('orders.amount_rc', 'orders.currency_code', 'confirmed or shipped orders') }}
+            as orders_fx_reason,
         sum(orders.amount_rc) as order_amount_rc
     from employee_periods
     inner join orders
@@ -201,45 +201,11 @@ closings_by_period as (
         count(*) as closed_count,
         sum(case when is_won then 1 else 0 end) as won_count,
         sum(case when is_won and amount_lc is null then 1 else 0 end) as won_without_amount_count,
-        sum(
-            case when is_won and amount_lc is not null and amount_rc is null then 1 else 0 end
-        ) as won_without_rate_count,
+        {{ fx_missing_reason(
+            'case when is_won and amount_lc is not null then amount_rc else 0 end', 'currency_code', 'deals won'
+        ) }} as won_fx_reason,
         sum(case when is_won then amount_rc end) as won_value_rc
     from closings_in_period
-    group by
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key
-
-),
-
--- Currencies of the deals won in the period with no FX rate to the reporting currency on
--- their close date, named (sorted, comma separated) in the null_reason.
-won_currencies_without_rate as (
-
-    select distinct
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        coalesce(currency_code, 'no currency') as currency_label
-    from closings_in_period
-    where is_won
-        and amount_lc is not null
-        and amount_rc is null
-
-),
-
-won_currencies_without_rate_by_period as (
-
-    select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        {{ dbt.listagg('currency_label', "', '", 'order by currency_label') }} as won_currencies_without_rate
-    from won_currencies_without_rate
     group by
         employee_id,
         assignment_id,
@@ -323,15 +289,14 @@ measures as (
         employee_periods.period_grain,
         employee_periods.period_key,
         coalesce(invoices_by_period.invoice_count, 0) as invoice_count,
-        coalesce(invoices_by_period.invoices_without_rate_count, 0) as invoices_without_rate_count,
+        invoices_by_period.invoices_fx_reason,
         coalesce(invoices_by_period.revenue_rc, 0) as revenue_rc,
         coalesce(invoices_by_period.costed_invoice_count, 0) as costed_invoice_count,
-        coalesce(invoices_by_period.costed_invoices_without_rate_count, 0)
-            as costed_invoices_without_rate_count,
+        invoices_by_period.costed_invoices_fx_reason,
         coalesce(invoices_by_period.costed_revenue_rc, 0) as costed_revenue_rc,
         coalesce(invoices_by_period.gross_profit_rc, 0) as gross_profit_rc,
         coalesce(revenue_orders_by_period.revenue_order_count, 0) as revenue_order_count,
-        coalesce(revenue_orders_by_period.orders_without_rate_count, 0) as orders_without_rate_count,
+        revenue_orders_by_period.orders_fx_reason,
         coalesce(revenue_orders_by_period.order_amount_rc, 0) as order_amount_rc,
         coalesce(proposals_by_period.proposal_count, 0) as proposal_count,
         coalesce(proposals_by_period.won_proposal_count, 0) as won_proposal_count,
@@ -340,9 +305,8 @@ measures as (
         coalesce(closings_by_period.closed_count, 0) as closed_count,
         coalesce(closings_by_period.won_count, 0) as won_count,
         coalesce(closings_by_period.won_without_amount_count, 0) as won_without_amount_count,
-        coalesce(closings_by_period.won_without_rate_count, 0) as won_without_rate_count,
+        closings_by_period.won_fx_reason,
         coalesce(closings_by_period.won_value_rc, 0) as won_value_rc,
-        won_currencies_without_rate_by_period.won_currencies_without_rate,
         coalesce(sales_cycles_by_period.sales_cycle_count, 0) as sales_cycle_count,
         sales_cycles_by_period.median_sales_cycle_days,
         coalesce(inquiries_by_period.inquiry_count, 0) as inquiry_count,
@@ -373,11 +337,6 @@ measures as (
         and employee_periods.assignment_id = closings_by_period.assignment_id
         and employee_periods.period_grain = closings_by_period.period_grain
         and employee_periods.period_key = closings_by_period.period_key
-    left join won_currencies_without_rate_by_period
-        on employee_periods.employee_id = won_currencies_without_rate_by_period.employee_id
-        and employee_periods.assignment_id = won_currencies_without_rate_by_period.assignment_id
-        and employee_periods.period_grain = won_currencies_without_rate_by_period.period_grain
-        and employee_periods.period_key = won_currencies_without_rate_by_period.period_key
     left join sales_cycles_by_period
         on employee_periods.employee_id = sales_cycles_by_period.employee_id
         and employee_periods.assignment_id = sales_cycles_by_period.assignment_id
@@ -401,12 +360,11 @@ sales_revenue as (
         period_grain,
         period_key,
         'sales_revenue' as indicator_code,
-        case when invoices_without_rate_count = 0 then revenue_rc end as numerator,
+        case when invoices_fx_reason is null then revenue_rc end as numerator,
         1 as denominator,
         invoice_count as source_row_count,
         case
-            when invoices_without_rate_count > 0
-                then 'invoices without an FX rate to the reporting currency in the period'
+            when invoices_fx_reason is not null then invoices_fx_reason
         end as null_reason
     from measures
 
@@ -422,14 +380,13 @@ average_order_value as (
         period_grain,
         period_key,
         'average_order_value' as indicator_code,
-        case when orders_without_rate_count = 0 then order_amount_rc end as numerator,
+        case when orders_fx_reason is null then order_amount_rc end as numerator,
         revenue_order_count as denominator,
         revenue_order_count as source_row_count,
         case
             when revenue_order_count = 0
                 then 'no confirmed or shipped orders in the period'
-            when orders_without_rate_count > 0
-                then 'orders without an FX rate to the reporting currency in the period'
+            when orders_fx_reason is not null then orders_fx_reason
         end as null_reason
     from measures
 
@@ -445,12 +402,11 @@ gross_profit_margin as (
         period_grain,
         period_key,
         'gross_profit_margin' as indicator_code,
-        case when costed_invoices_without_rate_count = 0 then gross_profit_rc end as numerator,
-        case when costed_invoices_without_rate_count = 0 then costed_revenue_rc end as denominator,
+        case when costed_invoices_fx_reason is null then gross_profit_rc end as numerator,
+        case when costed_invoices_fx_reason is null then costed_revenue_rc end as denominator,
         costed_invoice_count as source_row_count,
         case
-            when costed_invoices_without_rate_count > 0
-                then 'invoices without an FX rate to the reporting currency in the period'
+            when costed_invoices_fx_reason is not null then costed_invoices_fx_reason
             when costed_invoice_count = 0
                 then 'no invoices with a cost of sales in the period'
             when costed_revenue_rc <= 0
@@ -530,16 +486,14 @@ won_deal_value as (
         period_key,
         'won_deal_value' as indicator_code,
         case
-            when won_without_amount_count = 0 and won_without_rate_count = 0 then won_value_rc
+            when won_without_amount_count = 0 and won_fx_reason is null then won_value_rc
         end as numerator,
         1 as denominator,
         won_count as source_row_count,
         case
             when won_without_amount_count > 0
                 then 'won opportunities without an amount in the period'
-            when won_without_rate_count > 0
-                then 'no FX rate to the reporting currency on the close date for won opportunities in '
-                    || won_currencies_without_rate
+            when won_fx_reason is not null then won_fx_reason
         end as null_reason
     from measures
 
@@ -556,7 +510,7 @@ average_won_deal_value as (
         period_key,
         'average_won_deal_value' as indicator_code,
         case
-            when won_without_amount_count = 0 and won_without_rate_count = 0 then won_value_rc
+            when won_without_amount_count = 0 and won_fx_reason is null then won_value_rc
         end as numerator,
         won_count as denominator,
         won_count as source_row_count,
@@ -565,9 +519,7 @@ average_won_deal_value as (
                 then 'no opportunities won in the period'
             when won_without_amount_count > 0
                 then 'won opportunities without an amount in the period'
-            when won_without_rate_count > 0
-                then 'no FX rate to the reporting currency on the close date for won opportunities in '
-                    || won_currencies_without_rate
+            when won_fx_reason is not null then won_fx_reason
         end as null_reason
     from measures
 

@@ -1,7 +1,7 @@
 {#- Amounts the warehouse could not convert into the reporting currency: per source table
     and currency, the rows with an amount and no FX rate on their date, and the first and
-    last of those dates. `scorecard build` prints them; the values they touch say so in
-    their null_reason or leave them out (docs/coverage.md, "Currencies"). -#}
+    last of those dates. `scorecard build` prints them; the values they touch are null
+    and say so in their null_reason (docs/coverage.md, "Currencies"). -#}
 with
 
 orders as (
