@@ -18,12 +18,14 @@
 
     Attainment (every scored line): up = actual / base, down = base / actual, with
     the defined results of the doc, clamped to [floor_attainment, cap_attainment] of
-    the indicator definition in force. Linear: score = attainment x 100. Tiered:
-    points at the lines from the scoring rules (base share x 100 = 60, + challenge
-    share = 85, + stretch share = 100), linear in the actual between base, challenge
-    and stretch, 100 beyond stretch; below base = base points x attainment (so 0 -> 0
-    points at actual 0 for up; for down the same attainment base / actual measures
-    progress the other way). weighted_points = weight x score.
+    the indicator definition in force. One scale, on which 100 means "target met"
+    (docs/scorecards.md, "The score scale"). Linear: score = attainment x 100. Tiered:
+    the base line scores 100, the stretch line 100 x cap_attainment (the indicator's
+    cap), linear in the actual from base to stretch (the challenge line scores in
+    between), the stretch points beyond it; below base = 100 x attainment, as a linear
+    line. The tier shares of the scoring rules are shares of the line's variable pay,
+    earned when each line is reached (tier_pay_share), not points. weighted_points =
+    weight x score.
 
     All definitions are read from seeds; every effective-dated join uses
     definitions_in_force_on() (quarter end, or var definitions_as_of in a replay). -#}
@@ -664,13 +666,10 @@ attainments as (
             defined_attainment = 'floor' or (defined_attainment is null and attainment_ratio < floor_attainment),
             false
         ) as is_attainment_floored,
-        -- Points at the lines on the 0-100 scale (60 / 85 / 100 by default).
-        cast(cast(100 * tier_base_share as decimal(38, 12)) as {{ dbt.type_float() }})
-            as base_points,
-        cast(cast(100 * (tier_base_share + tier_challenge_share) as decimal(38, 12))
-            as {{ dbt.type_float() }}) as challenge_points,
-        cast(cast(100 * (tier_base_share + tier_challenge_share + tier_stretch_share)
-            as decimal(38, 12)) as {{ dbt.type_float() }}) as stretch_points,
+        -- Points at the lines: the base line is the target (100), the stretch line
+        -- the indicator's cap (120 by default); the challenge line lies between.
+        100 as base_points,
+        case when cap_attainment > 1 then 100 * cap_attainment else 100 end as stretch_points,
         -- "Reached" a line: at or beyond it in the indicator's direction.
         case
             when direction = 'down' then actual_value <= stretch_target
@@ -692,6 +691,28 @@ attainments as (
 
 ),
 
+-- Points of a tiered line: linear in the actual from the base line (100) to the
+-- stretch line (stretch_points), for either direction.
+tier_points as (
+
+    select
+        *,
+        case
+            when scoring_method <> 'tiered' then null
+            when stretch_target = base_target then stretch_points
+            else base_points + (stretch_points - base_points)
+                * (challenge_target - base_target) / (stretch_target - base_target)
+        end as challenge_points,
+        case
+            when line_status <> 'scored' or scoring_method <> 'tiered' then null
+            when stretch_target = base_target then stretch_points
+            else base_points + (stretch_points - base_points)
+                * (actual_value - base_target) / (stretch_target - base_target)
+        end as points_between_base_and_stretch
+    from attainments
+
+),
+
 scores as (
 
     select
@@ -700,15 +721,16 @@ scores as (
             when line_status <> 'scored' then null
             when scoring_method = 'linear' then 100 * attainment
             when has_reached_stretch then stretch_points
-            when has_reached_challenge
-                then challenge_points + (stretch_points - challenge_points)
-                    * (actual_value - challenge_target) / (stretch_target - challenge_target)
-            when has_reached_base
-                then base_points + (challenge_points - base_points)
-                    * (actual_value - base_target) / (challenge_target - base_target)
-            when attainment > 1 then base_points
-            else base_points * attainment
+            when has_reached_base then points_between_base_and_stretch
+            else 100 * attainment
         end as indicator_score,
+        -- Share of the line's variable pay earned: each line reached pays its share.
+        case
+            when line_status <> 'scored' or scoring_method <> 'tiered' then null
+            else case when has_reached_base then tier_base_share else 0 end
+                + case when has_reached_challenge then tier_challenge_share else 0 end
+                + case when has_reached_stretch then tier_stretch_share else 0 end
+        end as tier_pay_share,
         case
             when line_status <> 'scored' then false
             when scoring_method = 'linear' then is_attainment_capped
@@ -718,7 +740,7 @@ scores as (
             when line_status <> 'scored' then false
             else is_attainment_floored
         end as is_floored
-    from attainments
+    from tier_points
 
 ),
 
@@ -749,6 +771,12 @@ final as (
         cast(scores.base_target as {{ dbt.type_float() }}) as base_target,
         cast(scores.challenge_target as {{ dbt.type_float() }}) as challenge_target,
         cast(scores.stretch_target as {{ dbt.type_float() }}) as stretch_target,
+        cast(case when scores.scoring_method = 'tiered' then scores.base_points end as {{ dbt.type_float() }})
+            as base_points,
+        cast(scores.challenge_points as {{ dbt.type_float() }}) as challenge_points,
+        cast(case when scores.scoring_method = 'tiered' then scores.stretch_points end as {{ dbt.type_float() }})
+            as stretch_points,
+        cast(scores.tier_pay_share as {{ dbt.type_float() }}) as tier_pay_share,
         cast(scores.attainment as {{ dbt.type_float() }}) as attainment,
         cast(scores.is_capped as boolean) as is_capped,
         cast(scores.is_floored as boolean) as is_floored,
