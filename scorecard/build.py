@@ -30,6 +30,7 @@ from scorecard.refresh_window import (
     refresh_from_date,
     refresh_selection,
 )
+from scorecard.refusals import Cause, refusal
 from scorecard.settings import file_settings
 
 # The project's code and definitions (not the data): see code_fingerprint.
@@ -199,6 +200,15 @@ def _add_failing_rows(result: BuildResult, settings: Mapping[str, str], rows: in
                 for row in cursor.fetchall()
             )
             result.failures[at] = f"{failure} (first rows: {found})"
+
+
+def _failure_cause(failure: str) -> Cause:
+    """A failed node as a refusal's cause: a data test is about the data, anything else
+    about the code or the settings; both are fixed, then built again."""
+    if failure.startswith("test."):
+        return Cause(failure, "correct the data (a new landing file, `scorecard ingest`) or the "
+                     "model, then run `scorecard build`")  # fmt: skip
+    return Cause(failure, "correct the model or the settings, then run `scorecard build`")
 
 
 def failure_text(message: str | None) -> str:
@@ -387,9 +397,8 @@ def build_warehouse(
         result = run_dbt(paths, command, on_node, project_dir, environment)
         if result.failures:
             _add_failing_rows(result, dbt_settings(paths, project_dir, environment))
-            shown = "; ".join(result.failures[:3])
-            more = f" (and {len(result.failures) - 3} more)" if len(result.failures) > 3 else ""
-            raise UserError(f"dbt build failed on {len(result.failures)} node(s): {shown}{more}")
+            raise refusal(f"dbt build failed on {len(result.failures)} node(s)",
+                          [_failure_cause(f) for f in result.failures])  # fmt: skip
         result.unit_tests_skipped = plan.unit_tests_skipped
         result.refresh_from = plan.refresh_from
         plan.succeeded()

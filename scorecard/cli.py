@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from scorecard import __version__
 from scorecard.console import console, progress_bar, user_errors
@@ -124,9 +125,8 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
         task = bar.add_task("expectations", total=len(chosen), item="")
         run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s),
                          full=full)  # fmt: skip
-    for outcome in run.warnings + run.blocking:
-        console.print(("[red]" if outcome.severity == "critical" else "[yellow]") + "failed:[/] "
-                      + outcome.describe(), highlight=False, markup=True)  # fmt: skip
+    for outcome in run.warnings:  # critical failures: in the refusal below
+        console.print("[yellow]failed:[/] " + escape(outcome.describe()), highlight=False)
     console.print(
         f"checked {len(run.outcomes)} expectations in {len(chosen)} suites in {run.seconds:.1f} s: "
         f"{len(run.blocking)} critical failure(s), {len(run.warnings)} warning(s) "
@@ -143,10 +143,17 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
             "(`scorecard check --full` validates every file again)"
         )
     if run.blocking:
-        raise UserError(
+        from scorecard.quality.history import failure_fix
+        from scorecard.refusals import Cause, refusal
+
+        raise refusal(
             f"{len(run.blocking)} critical expectation(s) failed, which blocks publishing and "
-            f"certification. First: {run.blocking[0].describe()}"
-        )
+            "certification",
+            [Cause(o.describe(), failure_fix(o.suite),
+                   group=f"failures of \"{o.expectation}\"",
+                   subject=o.table_name + (f".{o.column_name}" if o.column_name else ""))
+             for o in run.blocking],
+        )  # fmt: skip
     return run
 
 
@@ -157,8 +164,9 @@ def _do_publish(paths: Paths):
     # BI only ever sees marts whose checks ran after they were built and passed.
     found = blockers(paths, suite_names("marts"))
     if found:
-        raise UserError(f"not publishing: {found[0]}" + (
-            f" (and {len(found) - 1} more)" if len(found) > 1 else ""))  # fmt: skip
+        from scorecard.refusals import refusal
+
+        raise refusal("not publishing", found)
 
     with console.status("publishing the marts"):
         publication = publish(paths)
@@ -747,9 +755,12 @@ def explain(
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     limit: Annotated[int, typer.Option(help="Source rows to list.")] = 20,
     audience: Annotated[str, typer.Option(help="bi (ids only) or hr (with names).")] = "bi",
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Also ratio parts, ids, hashes and batch ids.")
+    ] = False,
     home: HomeOption = None,
 ) -> None:
-    """Explain a score: template, weights, definitions, targets, attainment, source rows."""
+    """Explain a score in plain words: what was counted, targets, points, next band."""
     from scorecard.explain import Request, render_text
     from scorecard.explain import explain as run_explain
 
@@ -762,4 +773,4 @@ def explain(
     if output_format == "json":
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
-        typer.echo("\n".join(render_text(result)))
+        typer.echo("\n".join(render_text(result, detail)))

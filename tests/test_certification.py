@@ -379,7 +379,7 @@ def test_hostile_cli_values_end_in_one_error_line(home, tmp_path):
         (["appeal", "resolve", "AP-1", "--decision", "accepted", "--points", "1000",
           "--reason", "r", "--by", "x"], "between -100 and 100"),  # fmt: skip
         (["appeal", "add", "--employee", "E-99999", "--quarter", QUARTER, "--reason", "r",
-          "--by", "x"], "unknown hr.employees.employee_id"),  # fmt: skip
+          "--by", "x"], "no employee 'E-99999'"),  # fmt: skip
     ]
     for args, expected in cases:
         result = runner.invoke(app, [*args, *h])

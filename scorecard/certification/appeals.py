@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import uuid
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ COLUMNS = ("appeal_id", "employee_id", "fiscal_quarter", "indicator_code", "stat
            "adjustment_points", "reason", "evidence_ref", "raised_at", "decided_by",
            "decided_at")  # fmt: skip
 DECISIONS = ("accepted", "rejected")
+STATUSES = ("open", *DECISIONS)
 MAX_POINTS = 100  # the contract's range of adjustment_points
 
 
@@ -91,24 +93,161 @@ def latest_version(paths: Paths, appeal_id: str) -> dict | None:
     return dict(zip(columns, row, strict=True)) if row else None
 
 
-def open_appeals(paths: Paths, quarter: str) -> list[str]:
-    """Appeals of the quarter whose latest version is open, as the raw zone has them now
-    (an appeal decided a minute ago counts as decided, even before the next build)."""
+_LATEST = (
+    "select * exclude (version_rank) from (select appeal_id, employee_id, "
+    "upper(trim(fiscal_quarter)) as fiscal_quarter, "
+    "nullif(lower(trim(indicator_code)), '') as indicator_code, "
+    "lower(trim(status)) as status, cast(adjustment_points as double) as adjustment_points, "
+    "reason, cast(raised_at as timestamp) as raised_at, decided_by, "
+    "cast(decided_at as timestamp) as decided_at, row_number() over (partition by appeal_id "
+    "order by _loaded_at desc, _batch_id desc, _source_row_number desc) as version_rank "
+    "from read_parquet({glob}, union_by_name = true)) where version_rank = 1"
+)  # cleaned as staging cleans them (stg_hr__appeals)
+
+
+def latest_appeals(paths: Paths, quarter: str | None = None,
+                   status: str | None = None) -> list[dict]:  # fmt: skip
+    """Every appeal's latest version as the raw zone has it now (an appeal decided a minute
+    ago counts as decided, even before the next build), oldest first."""
     table = load_contract()[TABLE]
     zone = RawZone(paths)
     if not zone.table_dir(table).exists():
         return []
     with duckdb.connect() as con:
-        rows = con.execute(
-            "select appeal_id from (select appeal_id, fiscal_quarter, status, row_number() over "
-            "(partition by appeal_id order by _loaded_at desc, _batch_id desc, "
-            "_source_row_number desc) as version_rank "
-            f"from read_parquet({literal(zone.glob(table))}, union_by_name = true)) "
-            "where version_rank = 1 and upper(trim(fiscal_quarter)) = ? "
-            "and lower(trim(status)) = 'open' order by appeal_id",
-            [quarter],
-        ).fetchall()
-    return [r[0] for r in rows]
+        cursor = con.execute(
+            f"select * from ({_LATEST.format(glob=literal(zone.glob(table)))}) "
+            "where (fiscal_quarter = $quarter or $quarter is null) "
+            "and (status = $status or $status is null) "
+            "order by fiscal_quarter, raised_at, appeal_id",
+            {"quarter": quarter, "status": status},
+        )  # fmt: skip
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def open_appeals(paths: Paths, quarter: str) -> list[dict]:
+    """Appeals of the quarter whose latest version is open."""
+    return latest_appeals(paths, quarter, "open")
+
+
+def what(appeal: dict) -> str:
+    """Who appealed what: "E-00004, new_customers" or "E-00004, overall"."""
+    return f"{appeal['employee_id']}, {appeal['indicator_code'] or 'overall'}"
+
+
+def list_appeals(paths: Paths, quarter: str | None = None, status: str | None = None,
+                 now: dt.datetime | None = None) -> list[dict]:  # fmt: skip
+    """`scorecard appeal list`: one row per appeal (latest version) with its age in days:
+    from raised to decided, or to now while it is open."""
+    quarter = check_quarter(quarter) if quarter else None
+    if status is not None and status not in STATUSES:
+        raise UserError(f"--status must be one of {', '.join(STATUSES)}, got {status!r}")
+    now = now or _now()
+    rows = latest_appeals(paths, quarter, status)
+    for row in rows:
+        until = row["decided_at"] if row["status"] != "open" and row["decided_at"] else now
+        row["age_days"] = (until - row["raised_at"]).days if row["raised_at"] else None
+    return rows
+
+
+def _warehouse(paths: Paths) -> duckdb.DuckDBPyConnection:
+    if not paths.warehouse_db.exists():
+        raise UserError(f"no warehouse at {paths.warehouse_db} to check the appeal against: "
+                        "run `scorecard build` first")  # fmt: skip
+    try:
+        return duckdb.connect(str(paths.warehouse_db), read_only=True)
+    except duckdb.Error as exc:
+        raise UserError(f"cannot read the warehouse {paths.warehouse_db} (is a build "
+                        f"running?): {exc}") from exc  # fmt: skip
+
+
+def _certified(paths: Paths, quarter: str):
+    if not paths.certified_db.exists():
+        return None
+    from scorecard.certification.store import open_store
+
+    with open_store(paths.certified_db, read_only=True) as store:
+        return store.latest(quarter)
+
+
+def _shown(values: list[str], limit: int = 12) -> str:
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return ", ".join(values[:limit]) + more
+
+
+def check_appealable(paths: Paths, employee: str, quarter: str, indicator: str | None) -> None:
+    """Refuse, naming the valid choices, an appeal the next build could not apply: an
+    unknown employee, a quarter without a scorecard for them, an indicator that is not a
+    line of their scorecard, a certified quarter (its results are frozen)."""
+    with _warehouse(paths) as con:
+        known = con.execute(
+            "select count(*) from marts.dim_employees where employee_id = ?", [employee]
+        ).fetchone()[0]  # fmt: skip
+        if not known:
+            ids = [r[0] for r in con.execute(
+                "select distinct employee_id from marts.dim_employees").fetchall()]  # fmt: skip
+            near = difflib.get_close_matches(employee, ids, n=3, cutoff=0.8)
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            raise UserError(f"no employee {employee!r} in the warehouse{hint}: give an "
+                            "employee id of hr.employees, e.g. E-00004")  # fmt: skip
+        quarters = [r[0] for r in con.execute(
+            "select distinct fiscal_quarter from marts.fct_scorecards where employee_id = ? "
+            "order by 1", [employee]).fetchall()]  # fmt: skip
+        lines = _lines(con, "marts", employee, quarter)
+    certified = _certified(paths, quarter)
+    if certified is not None:
+        raise UserError(
+            f"{quarter} is certified (revision {certified.revision} by "
+            f"{certified.certified_by}): its results are frozen and an appeal would change "
+            f"nothing; a correction is a new revision: `scorecard certify {quarter} --revise "
+            "--reason TEXT --by NAME`"
+        )
+    if quarter not in quarters:
+        raise UserError(f"{employee} has no scorecard in {quarter}: quarters with one: "
+                        f"{_shown(quarters) or 'none'}")  # fmt: skip
+    if indicator is not None and indicator not in lines:
+        raise UserError(f"{indicator!r} is not a line of {employee}'s {quarter} scorecard: "
+                        f"give one of {', '.join(lines)}, or no --indicator for the overall "
+                        "score")  # fmt: skip
+
+
+def _lines(con: duckdb.DuckDBPyConnection, marts: str, employee: str, quarter: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        f"select distinct indicator_code from {marts}.fct_scorecard_lines "
+        "where employee_id = ? and fiscal_quarter = ? order by 1", [employee, quarter],
+    ).fetchall()]  # fmt: skip
+
+
+def _unapplied(appeal: dict, lines: list[str]) -> str | None:
+    """Why an accepted appeal changes no score (None: it applies to a line or the overall)."""
+    employee, quarter, indicator = (appeal["employee_id"], appeal["fiscal_quarter"],
+                                    appeal["indicator_code"])  # fmt: skip
+    if not lines:
+        return f"{employee} has no scorecard in {quarter}"
+    if indicator is not None and indicator not in lines:
+        return f"matches no line of {employee}'s {quarter} scorecard (lines: {', '.join(lines)})"
+    return None
+
+
+def unapplied_appeals(con: duckdb.DuckDBPyConnection, paths: Paths, quarter: str,
+                      marts: str = "published.marts") -> list[str]:  # fmt: skip
+    """Accepted appeals of the quarter that the results cannot show: a line appeal whose
+    indicator is no line of the employee's scorecard (the template changed, or the appeal
+    came from an HR export unchecked), an appeal of an employee without a scorecard."""
+    problems = []
+    for appeal in latest_appeals(paths, quarter, "accepted"):
+        lines = _lines(con, marts, appeal["employee_id"], quarter)
+        why = _unapplied(appeal, lines)
+        if why is None:
+            continue
+        points = appeal["adjustment_points"] or 0.0
+        problems.append(
+            f"accepted appeal {appeal['appeal_id']} ({what(appeal)}, {points:+g} points) {why}, "
+            "so it changes no score: reject it with `scorecard appeal resolve "
+            f"{appeal['appeal_id']} --decision rejected --reason TEXT --by NAME` and raise it "
+            "again on a line of the scorecard"
+        )
+    return problems
 
 
 def _text(value) -> str | None:
@@ -127,6 +266,8 @@ def add_appeal(paths: Paths, employee: str, quarter: str, indicator: str | None,
     reason = check_text("--reason", reason, required=True)
     evidence = check_text("--evidence", evidence, required=False, limit=500)
     by = check_text("--by", by, required=True, limit=MAX_NAME)
+    indicator = indicator.lower() if indicator else None  # as staging reads it
+    check_appealable(paths, employee, quarter, indicator)
     appeal_id = f"AP-{_now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     # Who entered it is part of the reason: the contract has no "raised_by" column.
     return _record(paths, {
@@ -135,6 +276,22 @@ def add_appeal(paths: Paths, employee: str, quarter: str, indicator: str | None,
         "reason": f"{reason} (entered by {by})", "evidence_ref": evidence,
         "raised_at": _now().isoformat(sep=" "), "decided_by": None, "decided_at": None,
     })  # fmt: skip
+
+
+def _withdrawable(paths: Paths, current: dict, decision: str) -> bool:
+    """A decision is final, except that an accepted appeal which changes no score (its
+    line is not on the employee's scorecard) may be rejected: that blocks certification
+    until it is."""
+    if current["status"] != "accepted" or decision != "rejected":
+        return False
+    appeal = {
+        **current,
+        "fiscal_quarter": str(current["fiscal_quarter"]).strip().upper(),
+        "indicator_code": (current["indicator_code"] or "").strip().lower() or None,
+    }
+    with _warehouse(paths) as con:
+        lines = _lines(con, "marts", appeal["employee_id"], appeal["fiscal_quarter"])
+    return _unapplied(appeal, lines) is not None
 
 
 def resolve_appeal(paths: Paths, appeal_id: str, decision: str, points: float | None,
@@ -154,7 +311,7 @@ def resolve_appeal(paths: Paths, appeal_id: str, decision: str, points: float | 
     if current is None:
         raise UserError(f"no appeal {appeal_id!r}: see `scorecard explain` for the appeals "
                         "of an employee and quarter")  # fmt: skip
-    if current["status"] != "open":
+    if current["status"] != "open" and not _withdrawable(paths, current, decision):
         raise UserError(
             f"appeal {appeal_id} was already {current['status']} by {current['decided_by']} at "
             f"{current['decided_at']}: a decision is final (raise a new appeal)"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from scorecard import __version__
+from scorecard import __version__, refusals
 from scorecard.certification import appeals
 from scorecard.certification.inputs import MAX_NAME, check_quarter, check_text
 from scorecard.certification.store import (
@@ -35,6 +35,7 @@ from scorecard.errors import UserError
 from scorecard.faults import crash_point
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
+from scorecard.refusals import Cause, refusal
 from scorecard.sql import ident, literal
 
 # Share of the quarter's scorecard lines that must have a value (docs/certification.md).
@@ -99,7 +100,7 @@ def _names_source(quarter: str) -> str:
 
 
 def _blockers(store: Store, paths: Paths, quarter: str, today: dt.date,
-              min_completeness: float) -> tuple[list[str], float]:  # fmt: skip
+              min_completeness: float) -> tuple[list[Cause], float]:  # fmt: skip
     """Every reason the quarter cannot be certified now (empty: it can)."""
     con, blockers = store, []
     end = con.execute(
@@ -110,13 +111,14 @@ def _blockers(store: Store, paths: Paths, quarter: str, today: dt.date,
     if end is None:
         raise UserError(f"{quarter} is not in the fiscal calendar (dim_periods)")
     if end[0] >= today:
-        blockers.append(f"{quarter} has not ended (last day {end[0]}, today {today})")
+        blockers.append(Cause(f"{quarter} has not ended (last day {end[0]}, today {today})",
+                              rank=refusals.WAIT))  # fmt: skip
     scorecards = con.execute(
         "select count(*) from published.marts.fct_scorecards where fiscal_quarter = ?", [quarter]
     ).fetchone()[0]
     if scorecards == 0:
-        blockers.append(f"no scorecards for {quarter} in the published marts "
-                        "(only closed quarters are scored)")  # fmt: skip
+        blockers.append(Cause(f"no scorecards for {quarter} in the published marts "
+                              "(only closed quarters are scored)", rank=refusals.WAIT))  # fmt: skip
     blockers += _quality_blockers(paths)
     blockers += _stale_publication(con, paths)
     pending_cases = con.execute(
@@ -124,13 +126,10 @@ def _blockers(store: Store, paths: Paths, quarter: str, today: dt.date,
         "where fiscal_quarter = ?", [quarter],
     ).fetchone()[0]  # fmt: skip
     if pending_cases:
-        blockers.append(f"{pending_cases} integrity case(s) of {quarter} still wait for a review "
-                        "decision (their orders are held out of scoring)")  # fmt: skip
-    open_appeals = appeals.open_appeals(paths, quarter)
-    if open_appeals:
-        shown = ", ".join(open_appeals[:10]) + (" ..." if len(open_appeals) > 10 else "")
-        blockers.append(f"{len(open_appeals)} appeal(s) still open for {quarter}: {shown} "
-                        "(resolve them with `scorecard appeal resolve`)")  # fmt: skip
+        blockers.append(Cause(f"{pending_cases} integrity case(s) of {quarter} still wait for a "
+                              "review decision (their orders are held out of scoring)",
+                              rank=refusals.DECIDE))  # fmt: skip
+    blockers += _appeal_blockers(con, paths, quarter)
     with_value, lines = con.execute(
         "select count(actual_value), count(*) from published.marts.fct_scorecard_lines "
         "where fiscal_quarter = ?",
@@ -138,14 +137,36 @@ def _blockers(store: Store, paths: Paths, quarter: str, today: dt.date,
     ).fetchone()
     completeness = with_value / lines if lines else 0.0
     if lines and completeness < min_completeness:
-        blockers.append(
+        blockers.append(Cause(
             f"data completeness {completeness:.1%} is below the minimum {min_completeness:.0%} "
-            f"({with_value} of {lines} scorecard lines have a value)"
-        )
+            f"({with_value} of {lines} scorecard lines have a value)",
+            "load the missing data and run `scorecard build`, or certify with a lower "
+            "--min-completeness", rank=refusals.CORRECT,
+        ))  # fmt: skip
     if not store.preliminaries(quarter):
-        blockers.append(f"{quarter} is still a draft: publish it for review first "
-                        f"(`scorecard publish-preliminary {quarter}`)")  # fmt: skip
+        blockers.append(Cause(f"{quarter} is still a draft: publish it for review first "
+                              f"(`scorecard publish-preliminary {quarter} --by NAME`)",
+                              rank=refusals.CONFIRM))  # fmt: skip
     return blockers, completeness
+
+
+def _appeal_blockers(con: Store, paths: Paths, quarter: str) -> list[Cause]:
+    """Open appeals, named with who appealed what, and accepted appeals that change no
+    score (their line is not on the scorecard): both need a decision first."""
+    found = [Cause(problem, rank=refusals.DECIDE)
+             for problem in appeals.unapplied_appeals(con, paths, quarter)]  # fmt: skip
+    still_open = appeals.open_appeals(paths, quarter)
+    if still_open:
+        shown = ", ".join(f"{a['appeal_id']} ({appeals.what(a)})" for a in still_open[:10])
+        more = f" and {len(still_open) - 10} more" if len(still_open) > 10 else ""
+        found.append(Cause(
+            f"{len(still_open)} appeal(s) still open for {quarter}: {shown}{more}",
+            "decide each with `scorecard appeal resolve ID --decision accepted --points N` or "
+            "`--decision rejected`, with --reason TEXT --by NAME, then run `scorecard build` "
+            f"(`scorecard appeal list --quarter {quarter} --status open` lists them)",
+            rank=refusals.DECIDE,
+        ))  # fmt: skip
+    return found
 
 
 UNSCORED_STATUSES = ("insufficient_data", "no_activity")
@@ -170,29 +191,29 @@ def unscored_scorecards(store: Store, quarter: str) -> dict[str, list[str]]:
     return found
 
 
-def _unscored_blocker(unscored: dict[str, list[str]], quarter: str) -> list[str]:
+def _unscored_blocker(unscored: dict[str, list[str]], quarter: str) -> list[Cause]:
     if not unscored:
         return []
     parts = []
     for status, employees in unscored.items():
         shown = ", ".join(employees[:10]) + (" ..." if len(employees) > 10 else "")
         parts.append(f"{len(employees)} {status}: {shown}")
-    return [f"{sum(map(len, unscored.values()))} scorecard(s) of {quarter} have no score ("
-            + "; ".join(parts) + "); certify them unscored only with "
-            "--confirm-unscored REASON"]  # fmt: skip
+    return [Cause(f"{sum(map(len, unscored.values()))} scorecard(s) of {quarter} have no "
+                  "score (" + "; ".join(parts) + "); certify them unscored only with "
+                  "--confirm-unscored REASON", rank=refusals.CONFIRM)]  # fmt: skip
 
 
-def _quality_blockers(paths: Paths) -> list[str]:
+def _quality_blockers(paths: Paths) -> list[Cause]:
     try:
         from scorecard.quality import certification_blockers
     except ModuleNotFoundError as exc:
         if exc.name != "scorecard.quality":
             raise
         return []  # an installation without the data-quality checks: nothing to consult
-    return [f"data quality: {b}" for b in certification_blockers(paths)]
+    return [refusals.as_cause(b).prefixed("data quality: ") for b in certification_blockers(paths)]
 
 
-def _stale_publication(con: Store, paths: Paths) -> list[str]:
+def _stale_publication(con: Store, paths: Paths) -> list[Cause]:
     """Data ingested after the published build (e.g. a resolved appeal) is not in it yet."""
     published_at = con.execute("select max(published_at) from published.marts.publication")
     published_at = published_at.fetchone()[0]
@@ -204,8 +225,9 @@ def _stale_publication(con: Store, paths: Paths) -> list[str]:
     if not newer:
         return []
     files = ", ".join(sorted({r.source_file for r in newer})[:5])
-    return [f"{len(newer)} batch(es) were ingested after the published build ({files}): "
-            "run `scorecard build` so that the results include them"]  # fmt: skip
+    return [Cause(f"{len(newer)} batch(es) were ingested after the published build ({files})",
+                  "run `scorecard build` so that the results include them",
+                  rank=refusals.REBUILD)]  # fmt: skip
 
 
 def _snapshot_digests(store: Store, quarter: str) -> tuple[dict[str, str], dict, dict]:
@@ -292,15 +314,17 @@ def certify_quarter(
             blockers += _unscored_blocker(unscored, quarter)
         previous = store.latest(quarter)
         if previous and not revise:
-            blockers.append(
+            blockers.append(Cause(
                 f"{quarter} is already certified (revision {previous.revision} by "
                 f"{previous.certified_by} at {previous.certified_at:%Y-%m-%d %H:%M}); a "
-                "correction is a new revision: add --revise --reason TEXT"
-            )
+                "correction is a new revision: add --revise --reason TEXT",
+                rank=refusals.CONFIRM,
+            ))  # fmt: skip
         if revise and not previous:
-            blockers.append(f"{quarter} has no certified revision to revise: certify it first")
+            blockers.append(Cause(f"{quarter} has no certified revision to revise: certify it "
+                                  "first (without --revise)", rank=refusals.CONFIRM))  # fmt: skip
         if blockers:
-            raise UserError(f"cannot certify {quarter}: " + "; ".join(blockers))
+            raise refusal(f"cannot certify {quarter}", blockers)
         digests, columns, counts = _snapshot_digests(store, quarter)
         result_hash = content_hash(digests)
         diff = diff_revisions(store, previous, quarter) if previous else []
@@ -376,12 +400,17 @@ def publish_preliminary(paths: Paths, quarter: str, by: str,
         ).fetchone()  # fmt: skip
         if end is None:
             raise UserError(f"{quarter} is not in the fiscal calendar (dim_periods)")
-        if end[0] >= today:
-            raise UserError(f"cannot publish {quarter} for review: it has not ended "
-                            f"(last day {end[0]}, today {today})")  # fmt: skip
         digests, _, counts = _snapshot_digests(store, quarter)
+        causes = []
+        if end[0] >= today:
+            causes.append(Cause(f"it has not ended (last day {end[0]}, today {today})",
+                                rank=refusals.WAIT))  # fmt: skip
         if not counts["scorecards"]:
-            raise UserError(f"no scorecards for {quarter} in the published marts")
+            causes.append(Cause(f"no scorecards for {quarter} in the published marts (only "
+                                "closed quarters are scored)", "run `scorecard build` after the "
+                                "quarter's last day", rank=refusals.WAIT))  # fmt: skip
+        if causes:
+            raise refusal(f"cannot publish {quarter} for review", causes)
         published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         row = {
             "preliminary_id": f"prelim-{quarter}-{published_at:%Y%m%dT%H%M%S}-"

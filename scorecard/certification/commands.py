@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 from pathlib import Path
 from typing import Annotated
@@ -65,6 +66,59 @@ def appeal_resolve(
         + (f" ({version.values['adjustment_points']} points)" if decision == "accepted" else "")
         + f" in batch {version.batch_id}; run `scorecard build` to apply it"
     )
+
+
+LIST_COLUMNS = (
+    ("appeal", "appeal_id"), ("employee", "employee_id"), ("quarter", "fiscal_quarter"),
+    ("indicator", "indicator_code"), ("points", "adjustment_points"), ("status", "status"),
+    ("decided by", "decided_by"), ("raised", "raised_at"), ("decided", "decided_at"),
+    ("days", "age_days"), ("reason", "reason"),
+)  # fmt: skip
+
+
+def _cell(key: str, value) -> str:
+    if key == "indicator_code":
+        return value or "overall"
+    if value is None:
+        return "-"
+    if key == "adjustment_points":
+        return f"{value:+g}"
+    if key in ("raised_at", "decided_at"):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+@appeal_app.command("list")
+def appeal_list(
+    quarter: Annotated[str | None, typer.Option(help="Only this quarter, e.g. 2026-Q3.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only appeals in this state: open, accepted or rejected.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Every appeal as it stands now (latest version); `days`: how long it was open."""
+    from scorecard.certification.appeals import list_appeals
+
+    with user_errors():
+        rows = list_appeals(Paths.from_env(home), quarter, status)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        chosen = " ".join(x for x in (status, quarter and f"of {quarter}") if x)
+        typer.echo(f"no {chosen + ' ' if chosen else ''}appeals")
+        return
+    # Plain text, not rich: a reason may hold [brackets] or :names:.
+    table = [[title for title, _ in LIST_COLUMNS]]
+    table += [[_cell(key, row[key]) for _, key in LIST_COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(LIST_COLUMNS) - 1)]
+    for line in table:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)) + "  "
+                   + line[-1])  # fmt: skip
+    counts = collections.Counter(row["status"] for row in rows)
+    by_status = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    typer.echo(f"{len(rows)} appeal(s): {by_status}")
 
 
 def publish_preliminary_command(quarter: QuarterArgument, by: ByOption,

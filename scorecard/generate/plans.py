@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pyarrow as pa
 
@@ -17,8 +19,9 @@ from scorecard.generate.columns import (
     words,
 )
 from scorecard.generate.orders import ORDERS_PER_MONTH, Orders
-from scorecard.generate.people import AM, BA, CD, DIR, KAM, NCD, REP, SCA, People
+from scorecard.generate.people import AM, BA, CD, DIR, KAM, NCD, REP, ROLES, SCA, People
 from scorecard.generate.timeline import DAY, Timeline, expand
+from scorecard.paths import PROJECT_ROOT
 
 INDICATORS = (
     "sales_revenue",
@@ -119,6 +122,20 @@ def build_targets(
     }
 
 
+def template_lines() -> tuple[list[str], dict[int, list[int]]]:
+    """The indicators of each role's current template (seeds/role_templates.csv): the
+    vocabulary, and per role the positions of its lines in it."""
+    with (PROJECT_ROOT / "seeds" / "role_templates.csv").open(newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if not r["effective_to"]]
+    vocabulary = sorted({r["indicator_code"] for r in rows})
+    lines = {
+        role: sorted({vocabulary.index(r["indicator_code"]) for r in rows
+                      if r["role_code"] == ROLES[role]})
+        for role in range(len(ROLES))
+    }  # fmt: skip
+    return vocabulary, lines
+
+
 def build_appeals(rng: np.random.Generator, tl: Timeline, people: People) -> Columns:
     """A handful per quarter: ~1% of staff appeal a result."""
     lo, hi = people.employed(tl)
@@ -137,15 +154,20 @@ def build_appeals(rng: np.random.Generator, tl: Timeline, people: People) -> Col
     undecided = (decided >= tl.end_ts) | (rng.random(n) < 0.1)
     status = np.where(undecided, 0, np.where(rng.random(n) < 0.45, 1, 2))
     points = np.round(rng.uniform(0.5, 8.0, n) * np.where(rng.random(n) < 0.1, -1, 1), 2)
-    # Appeals name one of the indicators the person was scored on, or the overall score.
+    # Appeals name a line of the person's scorecard (the template of their role at the
+    # quarter's start), or the overall score.
     role = people.role_on(emp, np.array([q.lo for q in tl.quarters])[qi])
-    pick = np.floor(rng.random(n) * N_INDICATORS[role]).astype(np.int64)
-    indicator = INDICATOR_TABLE[role, pick]
+    vocabulary, lines = template_lines()
+    counts = np.array([len(lines[r]) for r in range(len(ROLES))])
+    table = np.array([list(lines[r]) + [-1] * (counts.max() - len(lines[r]))
+                      for r in range(len(ROLES))])  # fmt: skip
+    pick = np.floor(rng.random(n) * counts[role]).astype(np.int64)
+    indicator = table[role, pick]
     return {
         "appeal_id": seq_ids("AP-", n, 5),
         "employee_id": people.ids.take(pa.array(emp)),
         "fiscal_quarter": pa.array([q.label for q in tl.quarters]).take(pa.array(qi)),
-        "indicator_code": words(INDICATORS, indicator, rng.random(n) < 0.2),
+        "indicator_code": words(vocabulary, indicator, rng.random(n) < 0.2),
         "status": words(("open", "accepted", "rejected"), status),
         "adjustment_points": floats(points, status != 1),
         "reason": words(names.APPEAL_REASONS, rng.integers(0, len(names.APPEAL_REASONS), n)),

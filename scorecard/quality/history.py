@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from scorecard import refusals
 from scorecard.paths import Paths
+from scorecard.refusals import Cause
+
+CHECK = "run `scorecard check`"
 
 SCHEMA = """
 create table if not exists dq_runs (
@@ -151,40 +155,55 @@ def latest_outcomes(paths: Paths) -> dict[str, tuple[dt.datetime, list[Outcome]]
     return found
 
 
-def certification_blockers(paths: Paths) -> list[str]:
+def certification_blockers(paths: Paths) -> list[Cause]:
     """Why data quality does not allow certifying now (empty: it does): all suites count."""
     return blockers(paths)
 
 
-def blockers(paths: Paths, suites: Iterable[str] | None = None) -> list[str]:
+def blockers(paths: Paths, suites: Iterable[str] | None = None) -> list[Cause]:
     """Why data quality does not allow publishing or certifying now (empty: it does).
 
     Every suite must have run after the data it checks last changed, and its latest run
-    must have no failed critical expectation.
+    must have no failed critical expectation. Each reason is a Cause (scorecard/refusals.py):
+    stale suites collapse into one line with a count.
     """
     from scorecard.quality.checks import newest_raw_load, suite_names, warehouse_modified_at
 
     wanted = list(suites) if suites is not None else suite_names()
     latest = latest_outcomes(paths)
-    blockers: list[str] = []
+    blockers: list[Cause] = []
     never = [s for s in wanted if s not in latest]
     if never:
-        blockers.append(
+        blockers.append(Cause(
             f"data-quality suites never ran: {', '.join(never[:5])}"
-            + (f" and {len(never) - 5} more" if len(never) > 5 else "")
-            + ": run `scorecard check`"
-        )
+            + (f" and {len(never) - 5} more" if len(never) > 5 else ""),
+            CHECK, rank=refusals.RECHECK,
+        ))  # fmt: skip
     built, loaded = warehouse_modified_at(paths), newest_raw_load(paths)
     for suite in wanted:
         if suite not in latest:
             continue
         checked_at, outcomes = latest[suite]
-        changed = loaded if suite.startswith("raw.") else built
+        raw = suite.startswith("raw.")
+        changed = loaded if raw else built
         if changed and checked_at < changed:
-            blockers.append(f"{suite} last ran at {checked_at:%Y-%m-%d %H:%M:%S}, before the "
-                            f"data changed at {changed:%Y-%m-%d %H:%M:%S}: run `scorecard check`")
+            blockers.append(Cause(
+                f"{suite} last ran at {checked_at:%Y-%m-%d %H:%M:%S}, before the data changed "
+                f"at {changed:%Y-%m-%d %H:%M:%S}", CHECK, subject=suite, rank=refusals.RECHECK,
+                group="raw suites ran before the last ingest" if raw else
+                "mart suites ran before the last build",
+            ))  # fmt: skip
         blockers += [
-            "critical data-quality failure: " + o.describe()
+            Cause("critical data-quality failure: " + o.describe(), failure_fix(o.suite),
+                  rank=refusals.CORRECT)
             for o in outcomes if not o.success and o.severity == "critical"
         ]  # fmt: skip
     return blockers
+
+
+def failure_fix(suite: str) -> str:
+    """What fixes a failed critical expectation of a suite."""
+    if suite.startswith("raw."):
+        return ("correct the rows in a new landing file, `scorecard ingest` it, then "
+                "`scorecard build`")  # fmt: skip
+    return "correct the model or the data behind it, then run `scorecard build`"
