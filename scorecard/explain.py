@@ -19,14 +19,15 @@ import duckdb
 from scorecard.coverage import STATUS_MEANING
 from scorecard.errors import UserError
 from scorecard.paths import Paths
+from scorecard.plain_words import UNSCORED, card_sentences, line_sentences
 
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 AUDIENCES = ("bi", "hr")
 
 SCORECARD_SQL = """
-    select scorecard_id, assignment_id, role_code, team_id, overlap_days, role_day_share,
-        kpi_score, data_completeness, measured_weight, scorecard_status, missing_sources,
-        has_partial_coverage, score_360, quantitative_share, qualitative_share,
+    select scorecard_id, assignment_id, role_code, team_id, period_end_date, overlap_days,
+        role_day_share, kpi_score, data_completeness, measured_weight, scorecard_status,
+        missing_sources, has_partial_coverage, score_360, quantitative_share, qualitative_share,
         settings_version, computed_overall_score, overall_adjustment_points, is_adjusted,
         applied_appeal_ids, overall_score, band_code, traffic_light, is_pip_candidate,
         consecutive_red_quarters, rank_in_role, rank_in_team, role_value_coefficient,
@@ -35,17 +36,19 @@ SCORECARD_SQL = """
     where scenario_id = 'baseline' and employee_id = ? and fiscal_quarter = ?
     order by assignment_id
 """
+# {tier_points}: the points of the tiered lines' target lines where the mart has them.
 LINES_SQL = """
     select lines.indicator_code, indicators.indicator_name, lines.weight, lines.scoring_method,
         lines.direction, lines.unit, lines.line_status, lines.actual_value, lines.numerator,
         lines.denominator, lines.null_reason, lines.target_source, lines.base_target,
-        lines.challenge_target, lines.stretch_target, lines.attainment, lines.is_capped,
+        lines.challenge_target, lines.stretch_target, {tier_points}
+        lines.attainment, lines.is_capped,
         lines.is_floored, lines.computed_indicator_score, lines.adjustment_points,
         lines.is_adjusted, lines.appeal_ids, lines.adjusted_by, lines.indicator_score,
         lines.weighted_points,
         lines.definition_version, lines.definition_hash, lines.template_version,
         indicators.numerator_definition, indicators.denominator_definition,
-        indicators.floor_attainment, indicators.cap_attainment
+        indicators.floor_attainment, indicators.cap_attainment, indicators.description
     from marts.fct_scorecard_lines as lines
     left join marts.dim_indicators as indicators
         on lines.indicator_code = indicators.indicator_code
@@ -70,13 +73,21 @@ FACT_SQL = """
         null as weighted_points, facts.definition_version, facts.definition_hash,
         null as template_version, indicators.numerator_definition,
         indicators.denominator_definition, indicators.floor_attainment,
-        indicators.cap_attainment
+        indicators.cap_attainment, indicators.description
     from marts.fct_indicator_values as facts
     left join marts.dim_indicators as indicators
         on facts.indicator_code = indicators.indicator_code
         and facts.definition_version = indicators.definition_version
     where facts.employee_id = ? and facts.assignment_id = ? and facts.period_grain = 'quarter'
         and facts.period_key = ? and facts.indicator_code = ?
+"""
+TIER_POINTS = ("base_points", "challenge_points", "stretch_points", "tier_pay_share")
+# Score bands and traffic lights in force at the quarter's end (seeds, as the scoring reads).
+THRESHOLDS_SQL = """
+    select {code}, min_score{extra}
+    from main.{table}
+    where effective_from <= ? and (effective_to is null or ? < effective_to)
+    order by min_score desc
 """
 GATES_SQL = """
     select gate_code, indicator_code, actual_value, comparison, threshold, gate_status
@@ -169,6 +180,34 @@ def explain(paths: Paths, request: Request, database: Path | None = None) -> dic
         return explain_with(con, request)
 
 
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    return {row[0] for row in con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ?", [schema, table]).fetchall()}  # fmt: skip
+
+
+def _lines_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """LINES_SQL with the tier points the mart has (a warehouse built before has none)."""
+    present = _columns(con, "marts", "fct_scorecard_lines")
+    return LINES_SQL.format(tier_points="".join(
+        f"lines.{name}, " if name in present else f"null as {name}, " for name in TIER_POINTS
+    ))  # fmt: skip
+
+
+def _thresholds(con: duckdb.DuckDBPyConnection, card: dict[str, Any]) -> None:
+    """The score bands and traffic lights in force for the card (empty without the seeds)."""
+    day = [card["period_end_date"]] * 2
+    for key, table, code, extra in (
+        ("bands", "score_bands", "band_code", ""),
+        ("lights", "traffic_lights", "light_code", ", meaning"),
+    ):
+        found = _columns(con, "main", table)
+        card[key] = (
+            _records(con, THRESHOLDS_SQL.format(code=code, table=table, extra=extra), day)
+            if found else []
+        )  # fmt: skip
+
+
 def explain_with(con: duckdb.DuckDBPyConnection, request: Request) -> dict[str, Any]:
     """`explain` on an open read-only warehouse connection (the report explains many lines)."""
     _check(request)
@@ -178,12 +217,15 @@ def explain_with(con: duckdb.DuckDBPyConnection, request: Request) -> dict[str, 
             f"no scorecard for employee {request.employee_id!r} in {request.quarter} "
             "(only closed quarters are scored)"
         )
+    lines_sql = _lines_sql(con)
     for card in scorecards:
-        card["lines"] = _records(con, LINES_SQL, [card["scorecard_id"]])
+        card["lines"] = _records(con, lines_sql, [card["scorecard_id"]])
+        _thresholds(con, card)
         scored = [line for line in card["lines"] if line["line_status"] == "scored"]
         card["kpi_points"] = sum(line["weighted_points"] for line in scored)
         card["kpi_weight_with_data"] = sum(line["weight"] for line in scored)
         card["gates"] = _records(con, GATES_SQL, [card["scorecard_id"]])
+        card["in_words"] = card_sentences(card, card["lines"])
         if request.indicator_code:
             lines = [
                 line for line in card["lines"] if line["indicator_code"] == request.indicator_code
@@ -200,6 +242,8 @@ def explain_with(con: duckdb.DuckDBPyConnection, request: Request) -> dict[str, 
                 )
             card["lines"] = lines
             card["evidence"] = _evidence(con, request, card["assignment_id"], lines[0])
+        for line in card["lines"]:
+            line["in_words"] = line_sentences(line)
     result: dict[str, Any] = {
         "employee_id": request.employee_id,
         "quarter": request.quarter,
@@ -217,17 +261,10 @@ def explain_with(con: duckdb.DuckDBPyConnection, request: Request) -> dict[str, 
     return result
 
 
-_UNSCORED = {
-    "missing_target": "no target from HR, the role template or the definition",
-    "not_in_template": "not in the role template (shown for information, not scored)",
-}
-
-
 def _num(value: Any, digits: int = 2) -> str:
     if value is None:
         return "-"
     return f"{float(value):,.{digits}f}"
-
 
 
 def _status_text(card: dict[str, Any]) -> str:
@@ -251,12 +288,20 @@ def _score_lines(card: dict[str, Any], points: float, weight: float) -> list[str
         f"  360 {_num(card['score_360'])}; overall {_num(card['overall_score'])} = "
         f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360"
         + ("" if card["score_360"] is not None else " (no 360: KPI alone)")
-        + (f" + {_num(card['overall_adjustment_points'])} appeal points"
-           if card["overall_adjustment_points"] is not None and card["overall_score"]
-           is not None else ""),
-        *([f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
-           f"overall {_num(card['computed_overall_score'])} -> final "
-           f"{_num(card['overall_score'])}"] if card["is_adjusted"] else []),
+        + (
+            f" + {_num(card['overall_adjustment_points'])} appeal points"
+            if card["overall_adjustment_points"] is not None and card["overall_score"] is not None
+            else ""
+        ),
+        *(
+            [
+                f"  adjusted by accepted appeals {card['applied_appeal_ids']}: computed "
+                f"overall {_num(card['computed_overall_score'])} -> final "
+                f"{_num(card['overall_score'])}"
+            ]
+            if card["is_adjusted"]
+            else []
+        ),
         f"  band {card['band_code']}, light {card['traffic_light']}, "
         f"rank {card['rank_in_role']} in role, {card['rank_in_team']} in team; "
         f"comparable {_num(card['comparable_score'])}"
@@ -268,86 +313,109 @@ def _score_lines(card: dict[str, Any], points: float, weight: float) -> list[str
     ]
 
 
-def render_text(result: dict[str, Any]) -> list[str]:
-    """Plain lines (the CLI prints them with rich); every figure shows how it was made."""
+def _line_detail(line: dict[str, Any], with_definitions: bool) -> list[str]:
+    """The figures behind a line, for --detail: ratio parts, versions and hashes."""
+    target = (
+        f"{_num(line['base_target'], 3)} ({line['target_source']})"
+        if line["base_target"] is not None else f"none ({line['target_source']})"
+    )  # fmt: skip
+    if line["scoring_method"] == "tiered" and line["challenge_target"] is not None:
+        target += (f", challenge {_num(line['challenge_target'], 3)}, "
+                   f"stretch {_num(line['stretch_target'], 3)}")  # fmt: skip
+    flags = " capped" if line["is_capped"] else " floored" if line["is_floored"] else ""
+    out = [
+        f"    detail: {line['indicator_code']} w {line['weight']}: actual "
+        f"{_num(line['actual_value'], 3)} = {_num(line['numerator'], 3)} / "
+        f"{_num(line['denominator'], 3)}; target {target}; "
+        + (f"attainment {_num(line['attainment'], 3)}{flags}, score "
+           f"{_num(line['indicator_score'])}, points {_num(line['weighted_points'])}"
+           if line["line_status"] == "scored"
+           else f"{line['line_status']}: "
+           f"{line['null_reason'] or UNSCORED.get(line['line_status'], '')}")
+        + f" [definition v{line['definition_version']} {line['definition_hash'][:12]}]"
+    ]  # fmt: skip
+    if with_definitions:
+        out += [
+            f"    numerator: {line['numerator_definition']}",
+            f"    denominator: {line['denominator_definition']}",
+            f"    {line['direction']} is better; attainment clamped to "
+            f"[{line['floor_attainment']}, {line['cap_attainment']}]",
+        ]
+    return out
+
+
+def _evidence_text(ev: dict[str, Any], detail: bool) -> list[str]:
+    """The source rows of one line; batch ids and the num/den/obs parts only with --detail."""
+    out = ["", f"  source rows: {ev['summary']}"]
+    for row in ev["rows"]:
+        where = f"{row['source_table']} {row['source_key']} ({row['source_file']} row " + (
+            f"{row['source_row_number']}"
+        )
+        out.append(
+            f"    {where}, batch {row['batch_id']}): num "
+            f"{_num(row['numerator_contribution'], 3)}, den "
+            f"{_num(row['denominator_contribution'], 3)}, obs "
+            f"{_num(row['observation_value'], 3)} {row['note'] or ''}"
+            if detail
+            else f"    {where}) {row['note'] or ''}".rstrip()
+        )
+    if ev["row_count"] > ev["rows_shown"]:
+        out.append(f"    ... {ev['row_count'] - ev['rows_shown']} more (use --limit)")
+    if ev["row_count"] and detail:
+        out.append(
+            f"    totals over all {ev['row_count']} rows: numerator "
+            f"{_num(ev['numerator_total'], 3)}, denominator "
+            f"{_num(ev['denominator_total'], 3)}, median observation "
+            f"{_num(ev['observation_median'], 3)}"
+        )
+    return out
+
+
+def _card_text(card: dict[str, Any], detail: bool) -> list[str]:
+    points, weight = card["kpi_points"], card["kpi_weight_with_data"]
+    head = f"{card['role_code']}, {_num(100 * card['role_day_share'], 0)}% of the quarter"
+    if detail:
+        head += (
+            f" (assignment {card['assignment_id']}, templates hash "
+            f"{card['templates_hash'][:12]}, settings v{card['settings_version']})"
+        )
+    out = ["", head, _status_text(card)]
+    if card["kpi_score"] is None:
+        out.append("  no KPI or overall score, band, light, rank or PIP: the lines below are "
+                   "shown for information")  # fmt: skip
+    else:
+        out += [f"  {sentence}" for sentence in card["in_words"]]
+        out.append(f"  Rank {card['rank_in_role']} in role, {card['rank_in_team']} in team.")
+        if detail:
+            out += _score_lines(card, points, weight)
+    for line in card["lines"]:
+        out.append(
+            f"  - {line['indicator_name'] or line['indicator_code']} "
+            f"({line['indicator_code']}), weight {_num(100 * line['weight'], 0)}%"
+        )
+        out += [f"    {sentence}" for sentence in line["in_words"]]
+        if detail:
+            out += _line_detail(line, "evidence" in card)
+    for gate in card["gates"]:
+        out.append(f"  gate {gate['gate_code']}: {gate['indicator_code']} "
+                   f"{_num(gate['actual_value'], 3)} {gate['comparison']} "
+                   f"{gate['threshold']} -> {gate['gate_status']}")  # fmt: skip
+    if "evidence" in card:
+        out += _evidence_text(card["evidence"], detail)
+    return out
+
+
+def render_text(result: dict[str, Any], detail: bool = False) -> list[str]:
+    """Plain lines (the CLI prints them with rich), in plain words for the employee.
+
+    `detail` adds how each figure was made: ratio parts, ids, hashes, batch ids.
+    """
     who = result["employee_id"]
     if result.get("employee_name"):
         who += f" ({result['employee_name']})"
     out = [f"{who}, {result['quarter']}"]
     for card in result["scorecards"]:
-        points, weight = card["kpi_points"], card["kpi_weight_with_data"]
-        out += [
-            "",
-            f"{card['role_code']} (assignment {card['assignment_id']}, "
-            f"{_num(100 * card['role_day_share'], 0)}% of the quarter), "
-            f"templates hash {card['templates_hash'][:12]}, settings v{card['settings_version']}",
-            _status_text(card),
-            *(_score_lines(card, points, weight) if card["kpi_score"] is not None else [
-                "  no KPI or overall score, band, light, rank or PIP: the lines below are "
-                "shown for information"]),  # fmt: skip
-        ]
-        for line in card["lines"]:
-            target = (
-                f"{_num(line['base_target'], 3)} ({line['target_source']})"
-                if line["base_target"] is not None else f"none ({line['target_source']})"
-            )  # fmt: skip
-            if line["scoring_method"] == "tiered" and line["challenge_target"] is not None:
-                target += (f", challenge {_num(line['challenge_target'], 3)}, "
-                           f"stretch {_num(line['stretch_target'], 3)}")  # fmt: skip
-            flags = " capped" if line["is_capped"] else " floored" if line["is_floored"] else ""
-            out.append(
-                f"  - {line['indicator_code']} w {line['weight']}: actual "
-                f"{_num(line['actual_value'], 3)} = {_num(line['numerator'], 3)} / "
-                f"{_num(line['denominator'], 3)}; target {target}; "
-                + (f"attainment {_num(line['attainment'], 3)}{flags}, score "
-                   f"{_num(line['indicator_score'])}, points {_num(line['weighted_points'])}"
-                   if line["line_status"] == "scored"
-                   else f"{line['line_status']}: "
-                   f"{line['null_reason'] or _UNSCORED.get(line['line_status'], '')}")
-                + f" [definition v{line['definition_version']} {line['definition_hash'][:12]}]"
-            )  # fmt: skip
-            if line["adjustment_points"] is not None:
-                out.append(
-                    f"    adjustment: computed score {_num(line['computed_indicator_score'])} "
-                    f"{float(line['adjustment_points']):+.2f} points by appeal "
-                    f"{line['appeal_ids']} (decided by {line['adjusted_by'] or '-'}) = "
-                    f"{_num(line['indicator_score'])}"
-                    if line["is_adjusted"] else
-                    f"    appeal {line['appeal_ids']} ({float(line['adjustment_points']):+.2f} "
-                    f"points, decided by {line['adjusted_by'] or '-'}) not applied: the line "
-                    "has no score"
-                )  # fmt: skip
-            if "evidence" in card:
-                out += [
-                    f"    numerator: {line['numerator_definition']}",
-                    f"    denominator: {line['denominator_definition']}",
-                    f"    {line['direction']} is better; attainment clamped to "
-                    f"[{line['floor_attainment']}, {line['cap_attainment']}]",
-                ]
-        for gate in card["gates"]:
-            out.append(f"  gate {gate['gate_code']}: {gate['indicator_code']} "
-                       f"{_num(gate['actual_value'], 3)} {gate['comparison']} "
-                       f"{gate['threshold']} -> {gate['gate_status']}")  # fmt: skip
-        if "evidence" in card:
-            ev = card["evidence"]
-            out += ["", f"  source rows: {ev['summary']}"]
-            for row in ev["rows"]:
-                out.append(
-                    f"    {row['source_table']} {row['source_key']} ({row['source_file']} row "
-                    f"{row['source_row_number']}, batch {row['batch_id']}): num "
-                    f"{_num(row['numerator_contribution'], 3)}, den "
-                    f"{_num(row['denominator_contribution'], 3)}, obs "
-                    f"{_num(row['observation_value'], 3)} {row['note'] or ''}"
-                )
-            if ev["row_count"] > ev["rows_shown"]:
-                out.append(f"    ... {ev['row_count'] - ev['rows_shown']} more (use --limit)")
-            if ev["row_count"]:
-                out.append(
-                    f"    totals over all {ev['row_count']} rows: numerator "
-                    f"{_num(ev['numerator_total'], 3)}, denominator "
-                    f"{_num(ev['denominator_total'], 3)}, median observation "
-                    f"{_num(ev['observation_median'], 3)}"
-                )
+        out += _card_text(card, detail)
     out.append("")
     if result["appeals"]:
         for appeal in result["appeals"]:

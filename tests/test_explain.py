@@ -81,7 +81,8 @@ def test_a_line_without_data_says_no_rows_were_found_and_why(home):
     card = next(c for c in result["scorecards"] if c["lines"])
     assert card["evidence"]["row_count"] == 0
     assert card["evidence"]["summary"] == f"no source rows were found: {reason}"
-    assert any("missing_data" in line for line in render_text(result))
+    assert any("missing_data" in line for line in render_text(result, detail=True))
+    assert f"    Not scored: no data: {reason}." in render_text(result)
 
 
 def test_decided_appeals_show_who_decided_and_hr_sees_names_bi_does_not(home):
@@ -132,7 +133,50 @@ def test_integrity_holdouts_are_explained_and_match_the_scorecard(home):
     assert orders >= cheat["orders"]
     result = explain(home, Request(cheat["employee_id"], quarter, None, 20, "bi"))
     (case,) = result["integrity_cases"]
-    assert (case["case_id"], case["review_status"], case["is_held_out"]) == (case_id, "rejected", True)
+    assert (case["case_id"], case["review_status"], case["is_held_out"]) == (
+        case_id,
+        "rejected",
+        True,
+    )
     assert case["orders"] == orders and abs(case["amount_rc"] - amount) < 1e-6
     text = "\n".join(render_text(result))
     assert f"integrity case {case_id}" in text and "held out of scoring; rejected by" in text
+
+
+def test_the_employee_reads_plain_words_and_ids_only_with_detail(home):
+    employee, quarter = _scored_line(home, "win_rate")
+    result = explain(home, Request(employee, quarter, "win_rate", limit=3))
+    card = next(c for c in result["scorecards"] if "evidence" in c and c["evidence"]["rows"])
+    plain, detail = "\n".join(render_text(result)), "\n".join(render_text(result, True))
+    batch = card["evidence"]["rows"][0]["batch_id"]
+    for engineer_only in (card["templates_hash"][:12], card["lines"][0]["definition_hash"][:12],
+                          card["assignment_id"], batch, " den ", " obs "):  # fmt: skip
+        assert engineer_only not in plain and engineer_only in detail, engineer_only
+    assert "Win rate: " in plain and " out of " in plain and " x weight " in plain
+    payload = json.loads(CliRunner().invoke(app, [
+        "explain", "--home", str(home.home), "--employee", employee, "--quarter", quarter,
+        "--indicator", "win_rate", "--format", "json"]).stdout)  # fmt: skip
+    cards = [c for c in payload["scorecards"] if c["scorecard_id"] == card["scorecard_id"]]
+    assert cards[0]["templates_hash"] == card["templates_hash"]
+    assert cards[0]["evidence"]["rows"][0]["batch_id"] == batch
+    assert cards[0]["bands"] and cards[0]["lines"][0]["in_words"]
+
+
+def test_a_tiered_line_at_its_base_target_reads_target_met_100_points(home):
+    """On the scale where 100 means target met: actual = base target scores exactly 100."""
+    rows = _query(home, """
+        select employee_id, fiscal_quarter, indicator_code, weight
+        from marts.fct_scorecard_lines
+        where scoring_method = 'tiered' and line_status = 'scored' and not is_adjusted
+            and actual_value = base_target and challenge_target > base_target
+        order by employee_id, fiscal_quarter limit 1
+    """)  # fmt: skip
+    assert rows, "the demo has a tiered line exactly at its base target"
+    employee, quarter, indicator, weight = rows[0]
+    text = render_text(explain(home, Request(employee, quarter, indicator)))
+    # 100 x weight points, e.g. 100 x 0.4 = 40
+    assert (
+        f"    Score 100 (target met) x weight {100 * weight:g}% = {100 * weight:g} points." in text
+    )
+    assert any(line.startswith("    Target lines (") and "base " in line
+               and " earns 100 points, challenge " in line for line in text)  # fmt: skip

@@ -92,9 +92,31 @@ def test_every_line_links_to_the_text_of_scorecard_explain(demo_home, report):
         where fiscal_quarter = ? and line_status = 'scored' order by employee_id limit 1
     """, [_latest_quarter(demo_home)])[0]  # fmt: skip
     expected = render_text(explain(demo_home, Request(
-        employee, _latest_quarter(demo_home), indicator, limit=EVIDENCE_ROWS)))  # fmt: skip
+        employee, _latest_quarter(demo_home), indicator, limit=EVIDENCE_ROWS)), detail=True)  # fmt: skip
     assert _explanation(html, anchor("x", employee, indicator)) == "\n".join(expected)
     assert "source rows:" in _explanation(html, anchor("x", employee, indicator))
+
+
+def test_employee_card_carries_the_sentences_of_explain_and_the_tier_ladder(demo_home, report):
+    _, html = report
+    quarter = _latest_quarter(demo_home)
+    employee, indicator, base, stretch = _serving(demo_home, """
+        select employee_id, indicator_code, base_target, stretch_target
+        from marts.fct_scorecard_lines
+        where fiscal_quarter = ? and scoring_method = 'tiered' and line_status = 'scored'
+        order by employee_id limit 1
+    """, [quarter])[0]  # fmt: skip
+    card = unescape(re.search(rf'<article class="employee" id="{anchor("e", employee)}">'
+                              r"(.*?)</article>", html, re.S)[1])  # fmt: skip
+    explained = explain(demo_home, Request(employee, quarter))
+    for scorecard in explained["scorecards"]:
+        for sentence in scorecard["in_words"]:
+            assert f"<p>{sentence}</p>" in card
+        for line in scorecard["lines"]:
+            assert " ".join(line["in_words"]) in card
+    assert "<h4>Target lines of the tiered lines</h4>" in card
+    assert "<tr><td>base</td><td class=num>" in card and "<td class=num>100</td>" in card
+    assert base is not None and stretch is not None and indicator
 
 
 def test_report_is_self_contained(report):
@@ -180,3 +202,20 @@ def test_no_serving_database_says_what_to_run(tmp_path):
     result = CliRunner().invoke(app, ["report", "--home", str(tmp_path / "empty")])
     assert result.exit_code == 1
     assert "run `scorecard build`" in " ".join(result.output.split())
+
+
+def test_the_overview_has_a_legend_of_the_band_and_light_thresholds(report):
+    """Issue 22: the report shows the thresholds of both, on one scale (the seeds)."""
+    _, html = report
+    legend = html.split("<h3>Legend: bands and traffic lights</h3>", 1)[1].split("</table>")[0]
+    assert "100 means target met" in legend
+    for band, light, threshold, meaning in (
+        ("excellent", "green", "100.0", "target met or exceeded"),
+        ("pass", "yellow", "80.0", "passed below target"),
+        ("fail", "red", "0.0", "failed: performance-improvement plan"),
+    ):
+        assert (
+            f"<tr><td>{band}</td><td class=num>{threshold}</td>"
+            f'<td><span class="light {light}"></span>{light}</td>'
+            f"<td class=num>{threshold}</td><td>{meaning}"
+        ) in legend

@@ -7,8 +7,9 @@ warehouse, read-only, for the explanations alone. Several of the relations expla
 reads are views over the whole scoring chain (seconds per query), so the quarter's rows
 of each are copied once into an in-memory snapshot under the same names, and
 explain_with runs on that snapshot (milliseconds per line): the same code and the same
-text as `scorecard explain`. When the warehouse is missing or locked by a running
-build, a BI report is still written and each explanation says why it is missing and
+text as `scorecard explain --detail`; the employee cards show the plain-words sentences
+of the same explanation (scorecard.plain_words). When the warehouse is missing or locked
+by a running build, a BI report is still written and each explanation says why it is missing and
 which command gives it later; an HR report fails instead, because it cannot show names
 without the warehouse.
 """
@@ -37,6 +38,8 @@ SNAPSHOT = {
     "marts.dim_indicators": None,
     "staging.stg_hr__appeals": "fiscal_quarter = ?",
     "marts.fct_integrity_flags": "fiscal_quarter = ?",
+    "main.score_bands": None,
+    "main.traffic_lights": None,
 }
 HR_SNAPSHOT = {"staging.stg_hr__employees": None}  # names: only for the HR audience
 
@@ -53,6 +56,8 @@ class Explanations:
     unavailable: str | None = None
     names: dict[str, str] = field(default_factory=dict)
     by_key: dict[tuple[str, str], Explanation] = field(default_factory=dict)
+    # scorecard_id -> the card as `explain` reads it, for its sentences in plain words
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def get(self, employee_id: str, indicator_code: str) -> Explanation:
         found = self.by_key.get((employee_id, indicator_code))
@@ -75,7 +80,7 @@ def _snapshot(con: duckdb.DuckDBPyConnection, warehouse_db: Path, quarter: str,
         raise UserError(f"the warehouse {warehouse_db} cannot be opened now ({exc})") from exc
     tables = {**SNAPSHOT, **(HR_SNAPSHOT if audience == "hr" else {})}
     for schema in sorted({name.split(".")[0] for name in tables}):
-        con.execute(f"create schema {schema}")
+        con.execute(f"create schema if not exists {schema}")
     for name, where in tables.items():
         con.execute(
             f"create table {name} as select * from warehouse.{name}"
@@ -127,8 +132,11 @@ def explain_lines(
                         "shows the warehouse, the report the published scores"
                     )
                 result.by_key[(employee_id, indicator)] = Explanation(
-                    render_text(explained), warning
+                    render_text(explained, detail=True), warning
                 )
+                if indicator == OVERALL:
+                    for card in explained["scorecards"]:
+                        result.cards[card["scorecard_id"]] = card
                 if explained.get("employee_name"):
                     result.names[employee_id] = explained["employee_name"]
     return result

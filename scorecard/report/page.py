@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from scorecard.coverage import STATUS_MEANING
+from scorecard.plain_words import name_of, points, quantity, tier_ladder
 from scorecard.report.charts import attainment_bar, bar_chart, line_chart, radar_chart
 from scorecard.report.data import ReportData
 from scorecard.report.explanations import OVERALL, Explanations
@@ -52,6 +53,8 @@ polyline.overall,polyline.kpi,polyline.r360{fill:none;stroke-width:2}
 .explain{display:none;border-left:3px solid #1d3557;background:#f8fafc;margin:8px 0;
  padding:6px 10px}
 .explain:target{display:block}.explain pre{white-space:pre-wrap;margin:4px 0;font-size:12px}
+.words p{margin:3px 0}.words ul{margin:2px 0 6px;padding-left:20px}
+table.ladder{display:inline-table;margin:2px 16px 6px 0;font-size:12px}
 """
 
 SCRIPT = """
@@ -186,9 +189,30 @@ class PageWriter:
         )  # fmt: skip
         return (
             '<section id="overview"><h2>Company overview</h2>'
-            f"<h3>Band distribution (scored scorecards)</h3>{band_part}{self.coverage()}"
+            f"<h3>Band distribution (scored scorecards)</h3>{band_part}{self.legend()}"
+            f"{self.coverage()}"
             f"<h3>Biggest movers (overall score)</h3>{movers}"
             f"{self.company_integrity()}</section>"
+        )
+
+    def legend(self) -> str:
+        """The band and light thresholds in force for the quarter (seeds, through explain):
+        one scale, 100 = target met (docs/scorecards.md, "Bands and traffic lights")."""
+        card = next(iter(self.explanations.cards.values()), None)
+        if not card or not card.get("bands") or not card.get("lights"):
+            return "<p class=muted>band and light thresholds: see docs/scorecards.md</p>"
+        rows = "".join(
+            f"<tr><td>{escape(band['band_code'])}</td><td class=num>{_num(band['min_score'])}</td>"
+            f"<td>{self.light(light['light_code'])}</td>"
+            f"<td class=num>{_num(light['min_score'])}</td>"
+            f"<td>{escape(light.get('meaning') or '')}</td></tr>"
+            for band, light in zip(card["bands"], card["lights"], strict=False)
+        )
+        return (
+            "<h3>Legend: bands and traffic lights</h3><p class=muted>One scale for every "
+            "line and scorecard: 100 means target met. A score at or above a threshold "
+            "takes its band and light.</p><table><tr><th>band</th><th>from</th>"
+            f"<th>light</th><th>from</th><th>meaning</th></tr>{rows}</table>"
         )
 
     def coverage(self) -> str:
@@ -371,7 +395,35 @@ class PageWriter:
             f" · data completeness {_pct(card['data_completeness'])}{pip}</p>{measured}"
             f"<div class=charts><table><tr><th>indicator</th><th>weight</th><th>actual</th>"
             f"<th>target</th><th>attainment</th><th>score</th><th>points</th><th>status</th>"
-            f"</tr>{''.join(rows)}</table>{radar}</div>{explanations}"
+            f"</tr>{''.join(rows)}</table>{radar}</div>{self.words(card)}{explanations}"
+        )
+
+    def words(self, card: dict[str, Any]) -> str:
+        """The card in plain words and the tier ladders: the sentences of `scorecard explain`."""
+        explained = self.explanations.cards.get(card["scorecard_id"])
+        if explained is None:
+            return ""
+        overall = "".join(f"<p>{escape(sentence)}</p>" for sentence in explained["in_words"])
+        lines = "".join(
+            f"<li><b>{escape(name_of(line))}</b>: {escape(' '.join(line['in_words']))}</li>"
+            for line in explained["lines"]
+        )
+        ladders = "".join(
+            f"<table class=ladder><tr><th>{escape(name_of(line))}</th><th>target</th>"
+            "<th>points</th></tr>"
+            + "".join(
+                f"<tr><td>{step}</td><td class=num>{escape(quantity(line['unit'], target))}</td>"
+                f"<td class=num>{escape(points(earned))}</td></tr>"
+                for step, target, earned in tier_ladder(line)
+            )
+            + "</table>"
+            for line in explained["lines"]
+            if tier_ladder(line)
+        )
+        ladder_part = f"<h4>Target lines of the tiered lines</h4>{ladders}" if ladders else ""
+        return (
+            f'<div class="words"><h4>In plain words</h4>{overall}<ul>{lines}</ul>'
+            f"{ladder_part}</div>"
         )
 
     def explanation(self, employee_id: str, indicator: str, title: str) -> str:
