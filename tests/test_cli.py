@@ -15,7 +15,7 @@ runner = CliRunner()
 COMMANDS = [
     "generate", "ingest", "build", "publish", "demo", "status", "contract-docs", "replay",
     "explain", "bench", "bench ingest", "bench build", "bench queries", "bench incremental", "report",
-    "appeal", "appeal add", "appeal resolve", "publish-preliminary", "certify", "certifications",
+    "appeal", "appeal add", "appeal resolve", "appeal list", "publish-preliminary", "certify", "certifications",
     "export", "verify-export", "check", "expectations",
     "docs", "metrics", "settings", "coverage",
 ]  # fmt: skip
