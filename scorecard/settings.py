@@ -192,6 +192,7 @@ KINDS: dict[str, _Kind] = {
     "scorecard_band_codes": _SeedCodes("score_bands.csv", "band_code"),
     "require_pseudonym_salt": _Flag(),
     "min_measured_weight": _Share(),
+    "new_customer_history_months": _Whole(0, None, "a whole number of months >= 0"),
 }
 
 

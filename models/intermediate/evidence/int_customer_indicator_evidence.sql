@@ -100,6 +100,12 @@ profile_update_windows as (
 
 ),
 
+order_history as (
+
+    {{ new_customer_history('orders') }}
+
+),
+
 grid as (
 
     select
@@ -116,8 +122,16 @@ grid as (
         previous_periods.previous_period_start_date,
         previous_periods.previous_period_end_date,
         expected_new_customer_revenue.expected_new_customer_revenue_rc,
-        profile_update_windows.profile_update_window_days
+        profile_update_windows.profile_update_window_days,
+        order_history.order_history_start_date,
+        order_history.new_customers_measurable_from,
+        coalesce(
+            {{ var('new_customer_history_months') }} > 0
+            and employee_periods.period_start_date < order_history.new_customers_measurable_from,
+            false
+        ) as is_before_new_customer_history
     from employee_periods
+    cross join order_history
     left join previous_periods
         on employee_periods.period_grain = previous_periods.period_grain
         and employee_periods.period_key = previous_periods.period_key
@@ -180,6 +194,7 @@ attributed_revenue_orders as (
         grid.period_grain,
         grid.period_key,
         grid.expected_new_customer_revenue_rc,
+        grid.is_before_new_customer_history,
         revenue_orders.order_id,
         revenue_orders.account_id,
         revenue_orders.order_date,
@@ -208,6 +223,7 @@ account_orders_in_row as (
         period_grain,
         period_key,
         expected_new_customer_revenue_rc,
+        is_before_new_customer_history,
         order_id,
         account_id,
         order_date,
@@ -503,10 +519,13 @@ new_customers as (
         source_file,
         source_row_number,
         batch_id,
-        1 as numerator_contribution,
+        case when not is_before_new_customer_history then 1 end as numerator_contribution,
         cast(null as {{ dbt.type_float() }}) as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
-        'first order of the account ' || account_id || ' (new customer)' as note
+        'first order of the account ' || account_id || case
+            when is_before_new_customer_history then ' in the data (order history too short to tell it new)'
+            else ' (new customer)'
+        end as note
     from account_orders_in_row
     where is_first_account_order
 
@@ -525,7 +544,7 @@ new_customer_quality as (
         source_file,
         source_row_number,
         batch_id,
-        amount_rc as numerator_contribution,
+        case when not is_before_new_customer_history then amount_rc end as numerator_contribution,
         case
             when expected_new_customer_revenue_rc is null then null
             when is_first_account_order then expected_new_customer_revenue_rc

@@ -1,6 +1,10 @@
 {#- Indicators of family `customer` (seeds/indicator_definitions.csv), one row per row of
     int_employee_periods and per indicator, following docs/indicator-families.md.
 
+    new_customers and new_customer_quality are null (with the reason) in periods that
+    start before the order history is `new_customer_history_months` long
+    (macros/new_customer_history.sql): a first order there may be a returning customer's.
+
     Event indicators attribute an event to the grid row of the same employee whose
     [overlap_start_date, overlap_end_date] contains the event date:
       new_customers, new_customer_quality, customer_retention_rate, repurchase_rate
@@ -105,6 +109,12 @@ profile_update_windows as (
 
 ),
 
+order_history as (
+
+    {{ new_customer_history('orders') }}
+
+),
+
 grid as (
 
     select
@@ -122,8 +132,16 @@ grid as (
         previous_periods.previous_period_start_date,
         previous_periods.previous_period_end_date,
         expected_new_customer_revenue.expected_new_customer_revenue_rc,
-        profile_update_windows.profile_update_window_days
+        profile_update_windows.profile_update_window_days,
+        order_history.order_history_start_date,
+        order_history.new_customers_measurable_from,
+        coalesce(
+            {{ var('new_customer_history_months') }} > 0
+            and employee_periods.period_start_date < order_history.new_customers_measurable_from,
+            false
+        ) as is_before_new_customer_history
     from employee_periods
+    cross join order_history
     left join previous_periods
         on employee_periods.period_grain = previous_periods.period_grain
         and employee_periods.period_key = previous_periods.period_key
@@ -562,10 +580,17 @@ new_customers as (
         grid.period_grain,
         grid.period_key,
         'new_customers' as indicator_code,
-        coalesce(new_customer_revenue.new_customer_count, 0) as numerator,
+        case
+            when not grid.is_before_new_customer_history
+                then coalesce(new_customer_revenue.new_customer_count, 0)
+        end as numerator,
         1 as denominator,
         coalesce(new_customer_revenue.new_customer_count, 0) as source_row_count,
-        cast(null as {{ dbt.type_string() }}) as null_reason
+        case
+            when grid.is_before_new_customer_history
+                then {{ new_customer_history_reason(
+                    'grid.order_history_start_date', 'grid.new_customers_measurable_from') }}
+        end as null_reason
     from grid
     left join new_customer_revenue
         on grid.employee_id = new_customer_revenue.employee_id
@@ -585,13 +610,16 @@ new_customer_quality as (
         grid.period_key,
         'new_customer_quality' as indicator_code,
         case
-            when new_customer_revenue.unconverted_reason is null
+            when new_customer_revenue.unconverted_reason is null and not grid.is_before_new_customer_history
                 then coalesce(new_customer_revenue.new_customer_revenue_rc, 0)
         end as numerator,
         coalesce(new_customer_revenue.new_customer_count, 0)
         * grid.expected_new_customer_revenue_rc as denominator,
         coalesce(new_customer_revenue.new_customer_order_count, 0) as source_row_count,
         case
+            when grid.is_before_new_customer_history
+                then {{ new_customer_history_reason(
+                    'grid.order_history_start_date', 'grid.new_customers_measurable_from') }}
             when grid.expected_new_customer_revenue_rc is null
                 then 'expected first-period revenue (parameter_value) not defined'
             when coalesce(new_customer_revenue.new_customer_count, 0) = 0
