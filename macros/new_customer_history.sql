@@ -7,12 +7,15 @@
     are silent". -#}
 
 {#- A one-row query over `orders`: the first order date of the history and the first
-    day new customers can be told from returning ones. -#}
+    day new customers can be told from returning ones (null when the rule is off). -#}
 {% macro new_customer_history(orders) -%}
     select
         min(order_date) as order_history_start_date,
+        {% if var('new_customer_history_months') | int > 0 -%}
         cast({{ dbt.dateadd('month', var('new_customer_history_months'), 'min(order_date)') }} as date)
-            as new_customers_measurable_from
+        {%- else -%}
+        cast(null as date)
+        {%- endif %} as new_customers_measurable_from
     from {{ orders }}
 {%- endmacro %}
 

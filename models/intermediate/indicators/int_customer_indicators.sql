@@ -136,9 +136,7 @@ grid as (
         order_history.order_history_start_date,
         order_history.new_customers_measurable_from,
         coalesce(
-            {{ var('new_customer_history_months') }} > 0
-            and employee_periods.period_start_date < order_history.new_customers_measurable_from,
-            false
+            employee_periods.period_start_date < order_history.new_customers_measurable_from, false
         ) as is_before_new_customer_history
     from employee_periods
     cross join order_history
