@@ -121,6 +121,14 @@ def test_a_rule_may_match_a_list_of_patterns(paths, landing, tmp_path):
     assert [r[0] for r in raw_rows(paths, "hr.employees")] == ["E1", "E2", "E3"]
 
 
+# hr/people.csv mapped onto hr.employees; a test appends its where / where_not line.
+PEOPLE_RULE = (
+    "files:\n"
+    "  - match: hr/people.csv\n"
+    "    table: hr.employees\n"
+    "    columns: {employee_id: id, full_name: name, hire_date: start}\n"
+    "    constants: {updated_at: '2024-06-01 00:00:00'}\n"
+)
 HR_WITH_STATUS = (
     "id,name,start,status\n"
     "E1,Ann,2024-01-15,active\n"
@@ -133,12 +141,7 @@ def test_where_keeps_matching_rows_and_counts_the_rest_in_the_log(paths, landing
     write(landing, "hr/people.csv", HR_WITH_STATUS)
     mapping = _mapping(
         tmp_path,
-        "files:\n"
-        "  - match: hr/people.csv\n"
-        "    table: hr.employees\n"
-        "    columns: {employee_id: id, full_name: name, hire_date: start}\n"
-        "    constants: {updated_at: '2024-06-01 00:00:00'}\n"
-        "    where: {status: [active, on_leave]}\n",
+        PEOPLE_RULE + "    where: {status: [active, on_leave]}\n",
     )
     report = ingest(paths, landing, mapping_file=mapping, today=TODAY)
     (record,) = report.loaded
@@ -163,12 +166,8 @@ def test_where_not_filters_before_validation_and_all_four_figures_reconcile(
     write(landing, "hr/people.csv", HR_WITH_STATUS.replace("2024-05-02", "2024-13-45"))
     mapping = _mapping(
         tmp_path,
-        "files:\n"
-        "  - match: hr/people.csv\n"
-        "    table: hr.employees\n"
-        "    columns: {employee_id: id, full_name: name, hire_date: start}\n"
-        "    constants: {updated_at: '2024-06-01 00:00:00'}\n"
-        "    where_not: {Status: terminated}\n",  # header matched like columns: case-blind
+        PEOPLE_RULE
+        + "    where_not: {Status: terminated}\n",  # header matched like columns: case-blind
     )
     (record,) = ingest(paths, landing, mapping_file=mapping, today=TODAY).loaded
     # E1 loaded, E2 filtered (terminated), E3 kept by the filter but quarantined (bad date).
@@ -183,12 +182,7 @@ def test_where_on_a_column_the_file_lacks_rejects_the_file(paths, landing, tmp_p
     write(landing, "hr/people.csv", "id,name,start\nE1,Ann,2024-01-15\n")
     mapping = _mapping(
         tmp_path,
-        "files:\n"
-        "  - match: hr/people.csv\n"
-        "    table: hr.employees\n"
-        "    columns: {employee_id: id, full_name: name, hire_date: start}\n"
-        "    constants: {updated_at: '2024-06-01 00:00:00'}\n"
-        "    where: {status: active}\n",
+        PEOPLE_RULE + "    where: {status: active}\n",
     )
     (rejected,) = ingest(paths, landing, mapping_file=mapping, today=TODAY).rejected
     assert "keeps rows by column 'status'" in rejected.error
