@@ -24,6 +24,7 @@ final as (
         indicators.definition_version,
         indicators.definition_hash,
         indicators.family,
+        indicators.aggregation,
         indicators.unit,
         indicators.direction,
         indicators.default_target,

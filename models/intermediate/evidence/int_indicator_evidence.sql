@@ -1,14 +1,27 @@
 {#- Every source row behind every indicator value, all families together: what
     `scorecard explain` lists. Sums of the contributions recompute the numerator and
     denominator of fct_indicator_values (medians: the median of observation_value). -#}
-{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
+{#- Families still on a separate evidence model, and families whose contributions are
+    their only computation (their 'grid' rows are not source rows and are left out). -#}
+{%- set evidence_families = ['sales', 'customer', 'finance'] -%}
+{%- set contribution_families = ['channel', 'learning', 'survey', 'operations'] -%}
+{%- set families = evidence_families + contribution_families -%}
 
 with
 
-{% for family in families %}
+{% for family in evidence_families %}
 {{ family }}_evidence as (
 
     select * from {{ ref('int_' ~ family ~ '_indicator_evidence') }}
+
+),
+
+{% endfor %}
+{% for family in contribution_families %}
+{{ family }}_evidence as (
+
+    select * from {{ ref('int_' ~ family ~ '_indicator_contributions') }}
+    where source_table <> 'grid'
 
 ),
 

@@ -14,7 +14,10 @@
     incremental_strategy='replace_periods',
     on_schema_change='append_new_columns'
 ) }}
-{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
+{#- Families whose values are still computed by a family model, and families whose
+    contributions are the only computation (macros/indicator_contributions.sql). -#}
+{%- set families = ['sales', 'customer', 'finance'] -%}
+{%- set contribution_families = ['channel', 'learning', 'survey', 'operations'] -%}
 
 with
 
@@ -45,13 +48,41 @@ grid as (
 
 ),
 
+-- Only the periods this run recomputes (period keys differ between grains).
+contributions as (
+
+    {% for family in contribution_families %}
+    select * from {{ ref('int_' ~ family ~ '_indicator_contributions') }}
+    where period_key in (select grid.period_key from grid)
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+contribution_values as (
+
+    {{ indicator_values_from_contributions('contributions', 'definitions') }}
+
+),
+
 all_indicators as (
 
-    {% for family in families %}
     select
         employee_id,
         assignment_id,
-        role_code,
+        period_grain,
+        period_key,
+        indicator_code,
+        numerator,
+        denominator,
+        source_row_count,
+        null_reason
+    from contribution_values
+    {% for family in families %}
+    union all
+    select
+        employee_id,
+        assignment_id,
         period_grain,
         period_key,
         indicator_code,
@@ -60,7 +91,6 @@ all_indicators as (
         source_row_count,
         null_reason
     from {{ family }}_indicators
-    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -105,7 +135,7 @@ final as (
         ])) }} as indicator_value_id,
         valued.employee_id,
         valued.assignment_id,
-        valued.role_code,
+        grid.role_code,
         valued.indicator_code,
         valued.period_grain,
         valued.period_key,

@@ -1,16 +1,18 @@
-{#- Channel family evidence: the source rows behind every numerator and denominator of
-    int_channel_indicators, one row per grid row, indicator and contributing source row.
-    Mirrors int_channel_indicators exactly (same joins, filters and attribution).
+{#- Channel family (effective_channels, channel_activation_rate): one contribution per
+    grid row, indicator and source row, plus one 'grid' row per grid row and indicator
+    (macros/indicator_contributions.sql); fct_indicator_values sums them.
 
     effective_channels       one row per revenue partner order in the overlap range
                              (crm.orders). numerator_contribution 1 on the first order of
                              each distinct partner (by order_date, then order_id), 0 on the
-                             partner's further orders. The denominator is the constant 1
-                             of a count, not a row: denominator_contribution is null.
+                             partner's further orders. A distinct count: its denominator
+                             is the constant 1, not a row (denominator_contribution null).
     channel_activation_rate  one row per partner signed by the period end
                              (crm.channel_partners), on the grid row holding the period end
                              only. numerator_contribution 1 when activated by the period
-                             end, denominator_contribution 1. -#}
+                             end, denominator_contribution 1. A state at the period end:
+                             the employee's other rows of the period are undefined (their
+                             grid row says so), so the state is never counted twice. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -37,7 +39,7 @@ orders as (
 
 ),
 
--- Same filter as int_channel_indicators.partner_orders, with the order lineage.
+-- Revenue orders placed through a partner, credited to the employee who signed it.
 partner_orders as (
 
     select
@@ -102,6 +104,8 @@ effective_channels as (
         case when partner_order_rank = 1 then 1 else 0 end as numerator_contribution,
         cast(null as {{ dbt.type_float() }}) as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when partner_order_rank = 1
                 then 'first revenue order via partner ' || partner_id || ' in the period'
@@ -154,6 +158,8 @@ channel_activation_rate as (
         is_activated_by_period_end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when is_activated_by_period_end = 1
                 then 'signed ' || cast(signed_date as {{ dbt.type_string() }})
@@ -169,17 +175,26 @@ channel_activation_rate as (
 
 ),
 
-all_evidence as (
+all_contributions as (
 
     select * from effective_channels
     union all
+    {{ grid_contributions('effective_channels') }}
+    union all
     select * from channel_activation_rate
+    union all
+    {{ grid_contributions(
+        'channel_activation_rate',
+        'no partners signed by the period end',
+        null_reason="case when grid.overlap_end_date <> grid.period_end_date then "
+            ~ "'partner state is scored on the assignment held at the period end' end"
+    ) }}
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('all_evidence') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 

@@ -1,18 +1,20 @@
-{#- Evidence behind the operations family: one row per grid row, indicator and source
-    row that int_operations_indicators counts, with the row's part of the numerator
-    and denominator. Attribution, windows and rules are copied from
-    int_operations_indicators (keep the two in step):
+{#- Operations family: process indicators of order handling, customer responsiveness
+    and punctuality. One contribution per grid row, indicator and source row, plus one
+    'grid' row per grid row and indicator (macros/indicator_contributions.sql);
+    fct_indicator_values sums them. Every event is attributed to the grid row of its
+    employee whose overlap range contains the event's date:
       contracts             due_date
       inquiries, complaints received_at (as a date)
       orders                received_at (as a date), all statuses
       rfqs                  received_at (as a date)
       report submissions    due_at (as a date)
-    Sums of the contributions per grid row and indicator give the family's numerator
-    and denominator, except:
-      orders_processed      denominator is months_in_period, not rows:
-                            denominator_contribution is null
+    Response and entry windows are the indicator's parameter_value (hours) for the
+    period; elapsed time is seconds_between(), not calendar boundaries crossed. Without a
+    window for the period every event makes the value undefined.
+      orders_processed      a per-month rate: 1 per order over the months of the period,
+                            carried by the 'grid' row
       rfq_response_hours    a median: observation_value per quoted RFQ (unquoted RFQs
-                            are listed with a null observation), contributions null -#}
+                            are listed with a null observation) -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -301,7 +303,7 @@ reports_in_grid as (
 
 -- one block per indicator -----------------------------------------------------------
 
-evidence_rows as (
+contributions as (
 
     select
         employee_id,
@@ -317,6 +319,8 @@ evidence_rows as (
         is_on_time as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when fulfilled_date is null then 'not fulfilled (due ' || cast(due_date as {{ dbt.type_string() }}) || ')'
             when is_on_time = 1 then 'fulfilled on time (due ' || cast(due_date as {{ dbt.type_string() }})
@@ -347,6 +351,11 @@ evidence_rows as (
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
         case
+            when inquiry_24h_window_hours is null
+                then 'no response window (parameter_value) defined for the period'
+        end as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        case
             when inquiry_24h_window_hours is null then response_note || '; no response window defined for the period'
             else response_note || ' (window '
                 || cast(inquiry_24h_window_hours as {{ dbt.type_string() }}) || ' h)'
@@ -374,6 +383,11 @@ evidence_rows as (
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
         case
+            when inquiry_48h_window_hours is null
+                then 'no response window (parameter_value) defined for the period'
+        end as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        case
             when inquiry_48h_window_hours is null then response_note || '; no response window defined for the period'
             else response_note || ' (window '
                 || cast(inquiry_48h_window_hours as {{ dbt.type_string() }}) || ' h)'
@@ -396,6 +410,8 @@ evidence_rows as (
         case when closed_at is not null then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case when closed_at is not null then 'closed' else 'still open' end as note
     from complaints_in_grid
 
@@ -420,6 +436,11 @@ evidence_rows as (
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
         case
+            when order_entry_window_hours is null
+                then 'no entry window (parameter_value) defined for the period'
+        end as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        case
             when order_entry_window_hours is null then entry_note || '; no entry window defined for the period'
             else entry_note || ' (window '
                 || cast(order_entry_window_hours as {{ dbt.type_string() }}) || ' h)'
@@ -442,6 +463,8 @@ evidence_rows as (
         case when entry_error_count > 0 then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when entry_error_count > 0
                 then cast(entry_error_count as {{ dbt.type_string() }}) || ' entry error(s)'
@@ -463,9 +486,11 @@ evidence_rows as (
         source_row_number,
         batch_id,
         1 as numerator_contribution,
-        -- The denominator is months_in_period, not a count of rows.
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        -- The months of the period are the 'grid' row's denominator, not a count of rows.
+        0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'order received (status ' || coalesce(order_status, 'unknown') || '); per-month rate divides by '
             || cast(months_in_period as {{ dbt.type_string() }}) || ' month(s) in the period' as note
     from orders_in_grid
@@ -483,9 +508,11 @@ evidence_rows as (
         source_file,
         source_row_number,
         batch_id,
-        cast(null as {{ dbt.type_float() }}) as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as numerator_contribution,
+        0 as denominator_contribution,
         response_hours as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        'no RFQ received in the period was quoted' as empty_reason,
         case
             when response_hours is null then 'not quoted: ignored by the median'
             else 'quoted after ' || {{ number_text('response_hours', 1) }} || ' h'
@@ -508,6 +535,8 @@ evidence_rows as (
         case when submitted_at <= due_at then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when submitted_at is null then 'not submitted'
             when submitted_at <= due_at then 'submitted on time'
@@ -517,9 +546,33 @@ evidence_rows as (
 
 ),
 
+all_contributions as (
+
+    select * from contributions
+    union all
+    {{ grid_contributions('contract_fulfilment_on_time', 'no contracts due in the period') }}
+    union all
+    {{ grid_contributions('inquiry_response_24h', 'no inquiries received in the period') }}
+    union all
+    {{ grid_contributions('inquiry_response_48h', 'no inquiries received in the period') }}
+    union all
+    {{ grid_contributions('complaint_closure_rate', 'no complaints received in the period') }}
+    union all
+    {{ grid_contributions('order_entry_24h', 'no orders received in the period') }}
+    union all
+    {{ grid_contributions('order_error_rate', 'no orders received in the period') }}
+    union all
+    {{ grid_contributions('orders_processed', denominator='grid.months_in_period') }}
+    union all
+    {{ grid_contributions('rfq_response_hours', 'no RFQs received in the period') }}
+    union all
+    {{ grid_contributions('report_on_time_rate', 'no reports due in the period') }}
+
+),
+
 final as (
 
-    {{ indicator_evidence_output('evidence_rows') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 

@@ -1,16 +1,18 @@
-{#- Learning family evidence: the source rows behind every numerator and denominator of
-    int_learning_indicators, one row per grid row, indicator and source row. Mirrors
-    int_learning_indicators exactly (same joins, filters and attribution).
+{#- Learning family (training_participation, product_knowledge): one contribution per
+    grid row, indicator and source row, plus one 'grid' row per grid row and indicator
+    (macros/indicator_contributions.sql); fct_indicator_values sums them.
 
     training_participation  one row per training assignment row in the overlap range
-                            (survey.training_attendance). Sessions are counted once:
+                            (survey.training_attendance), by session_date. A session
+                            assigned twice to one employee counts once:
                             denominator_contribution 1 on the first row of each distinct
                             session (by session_date, then attendance_id), 0 on duplicate
                             assignment rows; numerator_contribution 1 on the first
                             attended row of each attended session, 0 elsewhere.
     product_knowledge       one row per knowledge test taken in the overlap range
                             (survey.knowledge_tests): numerator_contribution = test_score,
-                            denominator_contribution 1 (0 for a test without a score). -#}
+                            denominator_contribution 1 (0 for a test without a score).
+    Both are ratios: no sessions assigned, or no test taken, leaves the value empty. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -100,6 +102,8 @@ training_participation as (
             else 0
         end as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when training_session_id is null then 'assignment without a session id (not counted)'
             when session_row_rank = 1 and has_attended
@@ -131,6 +135,8 @@ product_knowledge as (
         coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0) as numerator_contribution,
         case when knowledge_tests.test_score is null then 0 else 1 end as denominator_contribution,
         cast(knowledge_tests.test_score as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when knowledge_tests.test_score is null then 'test without a score (not counted)'
             else 'test score ' || cast(knowledge_tests.test_score as {{ dbt.type_string() }})
@@ -144,17 +150,21 @@ product_knowledge as (
 
 ),
 
-all_evidence as (
+all_contributions as (
 
     select * from training_participation
     union all
+    {{ grid_contributions('training_participation', 'no training sessions assigned in the period') }}
+    union all
     select * from product_knowledge
+    union all
+    {{ grid_contributions('product_knowledge', 'no product-knowledge tests taken in the period') }}
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('all_evidence') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 

@@ -1,12 +1,13 @@
-{#- Survey family evidence: the source rows behind every numerator and denominator of
-    int_survey_indicators, one row per grid row, indicator and source row. Mirrors
-    int_survey_indicators exactly (same joins, filters and attribution).
+{#- Survey family (csat, nps, score_360): one contribution per grid row, indicator and
+    source row, plus one 'grid' row per grid row and indicator
+    (macros/indicator_contributions.sql); fct_indicator_values sums them.
 
     csat       one row per CSAT response in the overlap range (survey.csat_responses):
                numerator_contribution = score, denominator_contribution = the CSAT
                scale maximum (parameter_value) in force for the period, so that the
                sums give sum(score) and responses x parameter_value. A response
-               without a score contributes 0 / 0.
+               without a score contributes 0 / 0. Without a scale maximum for the
+               period, every scored response makes the value undefined.
     nps        one row per NPS response (survey.nps_responses): numerator_contribution
                +1 promoter (9-10), -1 detractor (0-6), 0 passive;
                denominator_contribution 0.01 per scored response (responses / 100).
@@ -15,7 +16,11 @@
                weight x (score - 1) / 4 x 100 / (scored reviews of its group) in the
                numerator and weight / (reviews of its group) in the denominator, which
                sum per group to weight x scaled group mean and weight. Reviews of
-               suppressed groups or groups outside the blend contribute 0 / 0. -#}
+               suppressed groups or groups outside the blend contribute 0 / 0; when
+               every group is, the value is empty and its rows say why. Reviews carry
+               a fiscal quarter label, not a date: the quarter row holding the quarter
+               end (the assignment held then) gets them; every other row is undefined
+               and its 'grid' row says why. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -103,6 +108,11 @@ csat as (
         end as denominator_contribution,
         csat_by_row.csat_score as observation_value,
         case
+            when csat_by_row.csat_score is not null and definitions.parameter_value is null
+                then 'no CSAT scale maximum (parameter_value) defined for the period'
+        end as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        case
             when csat_by_row.csat_score is null
                 then 'response without a score (not counted)'
             when definitions.parameter_value is null
@@ -142,6 +152,8 @@ nps as (
             else cast(1 as {{ dbt.type_float() }}) / 100
         end as denominator_contribution,
         nps_responses.nps_score as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when nps_responses.nps_score is null then 'response without a score (not counted)'
             when nps_responses.nps_score >= 9
@@ -214,6 +226,8 @@ score_360 as (
             else 0
         end as denominator_contribution,
         reviews_in_groups.review_score as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        'no rater group with a blend weight has enough raters' as empty_reason,
         case
             when reviews_in_groups.is_suppressed
                 then reviews_in_groups.rater_group || ' group suppressed ('
@@ -242,19 +256,31 @@ score_360 as (
 
 ),
 
-all_evidence as (
+all_contributions as (
 
     select * from csat
     union all
+    {{ grid_contributions('csat', 'no CSAT responses in the period') }}
+    union all
     select * from nps
     union all
+    {{ grid_contributions('nps', 'no NPS responses in the period') }}
+    union all
     select * from score_360
+    union all
+    {{ grid_contributions(
+        'score_360',
+        'no 360 reviews for the quarter',
+        null_reason="case when grid.period_grain <> 'quarter' then '360 reviews are quarterly'"
+            ~ " when grid.overlap_end_date <> grid.period_end_date"
+            ~ " then '360 review is scored on the assignment held at the quarter end' end"
+    ) }}
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('all_evidence') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 

@@ -1,0 +1,125 @@
+{#- The contract of the contribution models (int_<family>_indicator_contributions) and the
+    one aggregation that turns contributions into indicator values
+    (docs/indicator-families.md, "Contributions"). -#}
+
+{#- The columns every contribution model emits, with their portable types. -#}
+{% macro indicator_contribution_output(relation) -%}
+    select
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_key as {{ dbt.type_string() }}) as period_key,
+        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
+        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
+        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
+        cast(null_reason as {{ dbt.type_string() }}) as null_reason,
+        cast(empty_reason as {{ dbt.type_string() }}) as empty_reason,
+        cast(note as {{ dbt.type_string() }}) as note
+    from {{ relation }}
+{%- endmacro %}
+
+{#- One 'grid' contribution per row of `grid` for an indicator (rule R6): the value exists
+    even when no source row contributes, empty_reason says what an empty value means for
+    this indicator (used when the denominator sums to 0), and null_reason, a SQL
+    expression over the grid row, makes the value undefined where the row itself cannot
+    be scored (rule R5: the assignment not held at the period end). Counts and sums have
+    no empty_reason: their denominator is 1, and zero is a true zero. A per-month rate
+    puts the months of the period in `denominator` (rule R4: "3 months" is then a row
+    `explain` can show). -#}
+{% macro grid_contributions(indicator_code, empty_reason=none, null_reason='null', denominator='0') -%}
+    select
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        '{{ indicator_code }}' as indicator_code,
+        'grid' as source_table,
+        grid.period_key as source_key,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(null as {{ dbt.type_string() }}) as batch_id,
+        0 as numerator_contribution,
+        {{ denominator }} as denominator_contribution,
+        cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ null_reason }} as null_reason,
+        {% if empty_reason is none %}cast(null as {{ dbt.type_string() }}){% else %}'{{ empty_reason }}'{% endif %} as empty_reason,
+        'the period row itself, not a source row' as note
+    from grid
+{%- endmacro %}
+
+{#- Numerator, denominator, source_row_count and null_reason per grid row and indicator,
+    from the contributions and the definition in force (its `aggregation`):
+      ratio           sum of numerator / sum of denominator contributions (R1);
+      sum,
+      distinct_count  sum of numerator contributions over the constant 1 (R2, R4);
+      median          median of the observations over the constant 1 (R3).
+    Sums are strict: one null contribution makes the sum null (the row says why in its
+    null_reason); never let sum() skip a row.
+    A contribution with a null_reason makes the value undefined with that reason (the
+    first in text order when rows disagree); otherwise a zero denominator (or a median of
+    nothing) gives the
+    empty_reason of the source rows, else of the 'grid' row. source_row_count counts source rows, never 'grid' rows (R7). -#}
+{% macro indicator_values_from_contributions(contributions, definitions) -%}
+    select
+        sums.employee_id,
+        sums.assignment_id,
+        sums.period_grain,
+        sums.period_key,
+        sums.indicator_code,
+        sums.numerator,
+        sums.denominator,
+        sums.source_row_count,
+        coalesce(
+            sums.null_reason,
+            case when sums.denominator = 0 or sums.numerator is null then sums.empty_reason end
+        ) as null_reason
+    from (
+    select
+        {{ contributions }}.employee_id,
+        {{ contributions }}.assignment_id,
+        {{ contributions }}.period_grain,
+        {{ contributions }}.period_key,
+        {{ contributions }}.indicator_code,
+        case
+            when max({{ definitions }}.aggregation) = 'median'
+                then {{ median(contributions ~ '.observation_value') }}
+            else {{ strict_sum(contributions ~ '.numerator_contribution') }}
+        end as numerator,
+        case
+            when max({{ definitions }}.aggregation) in ('sum', 'distinct_count', 'median') then 1
+            else {{ strict_sum(contributions ~ '.denominator_contribution') }}
+        end as denominator,
+        sum(case when {{ contributions }}.source_table <> 'grid' then 1 else 0 end)
+            as source_row_count,
+        min({{ contributions }}.null_reason) as null_reason,
+        -- A source row's empty_reason (a 360 review of a suppressed group) says more than
+        -- the grid row's (no review at all).
+        coalesce(
+            max(case when {{ contributions }}.source_table <> 'grid' then {{ contributions }}.empty_reason end),
+            max({{ contributions }}.empty_reason)
+        ) as empty_reason
+    from {{ contributions }}
+    left join {{ definitions }}
+        on {{ contributions }}.indicator_code = {{ definitions }}.indicator_code
+        and {{ contributions }}.period_grain = {{ definitions }}.period_grain
+        and {{ contributions }}.period_key = {{ definitions }}.period_key
+    group by
+        {{ contributions }}.employee_id,
+        {{ contributions }}.assignment_id,
+        {{ contributions }}.period_grain,
+        {{ contributions }}.period_key,
+        {{ contributions }}.indicator_code
+    ) as sums
+{%- endmacro %}
+
+
+{#- sum() that is null as soon as one value is null, where plain sum() skips it. -#}
+{% macro strict_sum(expression) -%}
+    case when count(*) = count({{ expression }}) then sum({{ expression }}) end
+{%- endmacro %}
