@@ -62,9 +62,11 @@
     Sums are strict: one null contribution makes the sum null (the row says why in its
     null_reason); never let sum() skip a row.
     A contribution with a null_reason makes the value undefined with that reason (the
-    first in text order when rows disagree); otherwise a zero denominator (or a median of
-    nothing) gives the
-    empty_reason of the source rows, else of the 'grid' row. source_row_count counts source rows, never 'grid' rows (R7). -#}
+    first and last in text order when rows disagree: "A; B", "A; ...; B (3 different
+    reasons)"), and how many source rows say so: "(3 of 12 source rows)"; otherwise a zero denominator (or a median of
+    nothing) gives the empty_reason of the source rows, else of the 'grid' row, and a
+    negative denominator (credit notes above the invoices) "no value: <denominator
+    definition> is negative". source_row_count counts source rows, never 'grid' rows (R7). -#}
 {% macro indicator_values_from_contributions(contributions, definitions) -%}
     select
         sums.employee_id,
@@ -75,10 +77,31 @@
         sums.numerator,
         sums.denominator,
         sums.source_row_count,
-        coalesce(
-            sums.null_reason,
-            case when sums.denominator = 0 or sums.numerator is null then sums.empty_reason end
-        ) as null_reason
+        case
+            when sums.null_reason is not null
+                then sums.null_reason
+                    || case
+                        when sums.null_reason_count > 1
+                            then '; ' || case when sums.null_reason_count > 2 then '...; ' else '' end
+                                || sums.last_null_reason
+                                || case
+                                    when sums.null_reason_count > 2
+                                        then ' (' || cast(sums.null_reason_count as {{ dbt.type_string() }})
+                                            || ' different reasons)'
+                                    else ''
+                                end
+                        else ''
+                    end
+                    || case
+                        when sums.undefined_source_rows > 0
+                            then ' (' || cast(sums.undefined_source_rows as {{ dbt.type_string() }})
+                                || ' of ' || cast(sums.source_row_count as {{ dbt.type_string() }})
+                                || case when sums.source_row_count = 1 then ' source row)' else ' source rows)' end
+                        else ''
+                    end
+            when sums.denominator = 0 or sums.numerator is null then sums.empty_reason
+            when sums.denominator < 0 then 'no value: ' || sums.denominator_definition || ' is negative'
+        end as null_reason
     from (
     select
         {{ contributions }}.employee_id,
@@ -98,6 +121,16 @@
         sum(case when {{ contributions }}.source_table <> 'grid' then 1 else 0 end)
             as source_row_count,
         min({{ contributions }}.null_reason) as null_reason,
+        max({{ contributions }}.null_reason) as last_null_reason,
+        count(distinct {{ contributions }}.null_reason) as null_reason_count,
+        sum(
+            case
+                when {{ contributions }}.source_table <> 'grid' and {{ contributions }}.null_reason is not null
+                    then 1
+                else 0
+            end
+        ) as undefined_source_rows,
+        max({{ definitions }}.denominator_definition) as denominator_definition,
         -- A source row's empty_reason (a 360 review of a suppressed group) says more than
         -- the grid row's (no review at all).
         coalesce(
@@ -120,6 +153,12 @@
 
 
 {#- sum() that is null as soon as one value is null, where plain sum() skips it. -#}
+{#- Summed as exact decimals (12 places: a 360 review's share of a blend weight, 0.4 / 3,
+    is exact to 1e-12), so the same rows give the same total in any order and a
+    certified quarter never looks revised because of float rounding. -#}
 {% macro strict_sum(expression) -%}
-    case when count(*) = count({{ expression }}) then sum({{ expression }}) end
+    case
+        when count(*) = count({{ expression }})
+            then cast(sum(cast({{ expression }} as decimal(38, 12))) as {{ dbt.type_float() }})
+    end
 {%- endmacro %}

@@ -1,5 +1,5 @@
-{#- Open receivables over time, shared by int_finance_indicators and its evidence: one
-    row per invoice (not credit note) and balance change. An invoice's balance changes
+{#- Open receivables over time, for int_finance_indicator_contributions: one row per
+    invoice (not credit note) and balance change. An invoice's balance changes
     on its invoice date and on the dates of later payments. For each change date:
     balance = amount - payments dated up to it, not below 0, valid until the next
     change date (exclusive).

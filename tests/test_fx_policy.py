@@ -1,12 +1,14 @@
 """One FX policy in every family: an amount without a rate makes its value unknown.
 
 The demo with every USD rate taken out of the FX feed (reporting in EUR): the build stays
-green (the evidence still recomputes every value, the revenue reconciliation leaves the
-unconvertible quarters to fct_unconverted_amounts), and each value touched by a USD row
-is null with a reason naming the currency and the rows, never a short total.
+green (the revenue reconciliation leaves the unconvertible quarters to
+fct_unconverted_amounts), and each value touched by a USD row is null with a reason
+naming the currency and how many of its rows have no rate, never a short total.
 """
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pytest
@@ -37,29 +39,51 @@ def _rows(home, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def _usd_invoices_due_by_quarter(home) -> dict[tuple[str, str], int]:
-    """From the raw invoices alone: (employee, quarter) -> USD invoices (not credit
-    notes) due in the calendar quarter (the demo's fiscal year is the calendar year)."""
+def _collection_rows_by_quarter(home) -> dict[tuple[str, str], tuple[int, int]]:
+    """From the raw files alone: (employee, quarter) -> (rows in USD, rows) of the
+    collection rate: the invoices (not credit notes) due in the calendar quarter (the
+    demo's fiscal year is the calendar year) and the payments on them dated by the
+    quarter end. A USD row has no rate: a USD invoice, and a USD payment (one in its
+    invoice's currency converts at the invoice's rate, any other at its own date's)."""
     invoices = home.raw / "finance" / "invoices" / "*" / "part.parquet"
+    payments = home.raw / "finance" / "payments" / "*" / "part.parquet"
     with duckdb.connect() as con:
         rows = con.execute(
             f"""
-            select employee_id,
-                cast(year(due_date) as varchar) || '-Q' || cast(quarter(due_date) as varchar),
-                count(*)
-            from read_parquet('{invoices}')
-            where currency = 'USD' and not is_credit_note
+            with due as (
+                select invoice_id, employee_id, currency,
+                    cast(year(due_date) as varchar) || '-Q' || cast(quarter(due_date) as varchar)
+                        as fiscal_quarter,
+                    cast(date_trunc('quarter', due_date) + interval 3 month - interval 1 day
+                        as date) as quarter_end
+                from read_parquet('{invoices}')
+                where not is_credit_note
+            ),
+            paid as (
+                select due.employee_id, due.fiscal_quarter, payments.currency
+                from read_parquet('{payments}') as payments
+                inner join due on payments.invoice_id = due.invoice_id
+                where payments.payment_date <= due.quarter_end
+            ),
+            source_rows as (
+                select employee_id, fiscal_quarter, currency from due
+                union all
+                select employee_id, fiscal_quarter, currency from paid
+            )
+            select employee_id, fiscal_quarter, count(*) filter (where currency = 'USD'), count(*)
+            from source_rows
             group by all
+            having count(*) filter (where currency = 'USD') > 0
             """
         ).fetchall()
-    return {(employee, quarter): count for employee, quarter, count in rows}
+    return {(employee, quarter): (usd, total) for employee, quarter, usd, total in rows}
 
 
 def test_a_value_with_an_unconvertible_amount_is_null_with_the_currency_and_rows(
     home_without_usd_rates,
 ):
     home = home_without_usd_rates
-    expected = _usd_invoices_due_by_quarter(home)
+    expected = _collection_rows_by_quarter(home)
     # Employees holding one assignment for the whole quarter: the quarter's invoices are
     # all theirs, so the raw count is the value's.
     values = _rows(
@@ -81,9 +105,9 @@ def test_a_value_with_an_unconvertible_amount_is_null_with_the_currency_and_rows
     touched = [row for row in values if (row[0], row[1]) in expected]
     assert len(touched) > 20
     for employee, quarter, numerator, denominator, reason in touched:
-        count = expected[(employee, quarter)]
+        usd, total = expected[(employee, quarter)]
         assert (numerator, denominator) == (None, None), (employee, quarter)
-        assert reason == f"no FX rate to EUR for USD on {count} of the invoices due"
+        assert reason == f"no FX rate to EUR for USD ({usd} of {total} source rows)"
     untouched = [row for row in values if (row[0], row[1]) not in expected]
     assert untouched and all(
         reason is None or not reason.startswith("no FX rate") for *_, reason in untouched
@@ -101,20 +125,24 @@ def test_every_money_value_names_the_missing_rate_and_no_line_scores_it(
             """
             select indicator_code, min(null_reason)
             from marts.fct_indicator_values
-            where null_reason like 'no FX rate to EUR for USD on %'
+            where null_reason like 'no FX rate to EUR for USD (%'
             group by indicator_code
             """,
         )
     )
     assert {
-        "sales_revenue": "invoices and credit notes",
-        "average_order_value": "confirmed or shipped orders",
-        "gross_profit_margin": "invoices with a cost of sales",
-        "won_deal_value": "deals won",
-        "new_customer_quality": "orders of new customers",
-        "collection_rate": "invoices due",
-        "overdue_receivables_ratio": "open invoices",
-    }.items() <= {code: reason.split(" of the ", 1)[1] for code, reason in reasons.items()}.items()
+        "sales_revenue",
+        "average_order_value",
+        "gross_profit_margin",
+        "won_deal_value",
+        "new_customer_quality",
+        "collection_rate",
+        "overdue_receivables_ratio",
+    } <= set(reasons)
+    # The families on contributions say how many of the value's rows have no rate.
+    assert re.fullmatch(
+        r"no FX rate to EUR for USD \(\d+ of \d+ source rows?\)", reasons["collection_rate"]
+    )
     lines = _rows(
         home_without_usd_rates,
         """

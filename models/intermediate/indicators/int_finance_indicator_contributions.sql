@@ -1,25 +1,28 @@
-{#- Evidence behind the finance family: one row per grid row, indicator and source row
-    that int_finance_indicators uses, with the row's part of the numerator and
-    denominator. The CTE logic is copied from int_finance_indicators (keep the two in
-    step; open balances come from the same macro, invoice_balances):
+{#- Finance family: collection, receivables and stock indicators. One contribution per
+    grid row, indicator and source row, plus one 'grid' row per grid row and indicator
+    (macros/indicator_contributions.sql); fct_indicator_values sums them. Invoices,
+    credit notes and payments are attributed to the invoice's employee_id; amounts are
+    in the reporting currency (open balances: macros/invoice_balances.sql):
       collection_rate            invoices due (not credit notes): denominator = amount;
                                  payments on them up to the period end: numerator = amount
       days_sales_outstanding     period-end row only. Invoices open at the reference
                                  date: numerator = open balance x days_in_period;
                                  invoices and credit notes dated in the period:
                                  denominator = amount. One row per invoice (both parts
-                                 on one row when an invoice is in both sets). Numerator
-                                 null when net revenue is negative, as in the family.
+                                 on one row when an invoice is in both sets). The state
+                                 of the whole book at the period end (at the build date
+                                 while the period runs), on the row holding the period
+                                 end; the employee's other rows of the period are
+                                 undefined, so the book is never counted twice.
       overdue_receivables_ratio  period-end row only; invoices open at the reference
                                  date: numerator = open balance if overdue, denominator =
                                  open balance
       inventory_turnover         invoices and credit notes dated in the overlap:
                                  numerator = cost of sales x 12 / months_in_period;
                                  snapshots in the overlap: denominator = value / number
-                                 of converted snapshots (their sum is the average)
-    A value with a source row whose amount has no FX rate is unknown in the family (null
-    numerator and denominator): that row's contributions are null here (a strict sum of
-    contributions is null), and its note says so. -#}
+                                 of snapshots (their sum is the average)
+    A source row whose amount has no FX rate has null contributions and a null_reason
+    naming the currency: the value it belongs to is unknown, never a short total. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -71,6 +74,7 @@ invoices_due_by_period as (
         invoices.invoice_id,
         invoices.due_date,
         invoices.amount_rc,
+        invoices.currency_code,
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
@@ -94,6 +98,7 @@ payments_collected_by_invoice_due as (
         payments.invoice_id,
         payments.payment_date,
         payments.amount_rc,
+        payments.currency_code,
         payments.source_file,
         payments.source_row_number,
         payments.batch_id
@@ -175,23 +180,6 @@ revenue_invoices_in_period as (
 
 ),
 
-revenue_in_period as (
-
-    select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        sum(amount_rc) as revenue_rc
-    from revenue_invoices_in_period
-    group by
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key
-
-),
-
 -- One row per invoice that is open at the reference date, dated in the period, or both.
 dso_invoices as (
 
@@ -228,11 +216,7 @@ dso_evidence as (
         dso_invoices.period_grain,
         dso_invoices.period_key,
         dso_invoices.invoice_id,
-        case
-            -- Credit notes exceeding invoices leave no meaningful DSO.
-            when revenue_in_period.revenue_rc < 0 then null
-            else coalesce(dso_invoices.open_amount_rc, 0) * dso_invoices.days_in_period
-        end as numerator_contribution,
+        coalesce(dso_invoices.open_amount_rc, 0) * dso_invoices.days_in_period as numerator_contribution,
         coalesce(dso_invoices.revenue_amount_rc, 0) as denominator_contribution,
         case
             when dso_invoices.is_open
@@ -244,16 +228,13 @@ dso_evidence as (
             when not dso_invoices.is_revenue then '; dated outside the period (no revenue)'
             when dso_invoices.is_credit_note then '; credit note in period revenue'
             else '; invoice in period revenue'
-        end
-        || case when revenue_in_period.revenue_rc < 0 then '; net revenue negative: no DSO' else '' end as note,
-        (dso_invoices.is_open and dso_invoices.open_amount_rc is null)
-        or (dso_invoices.is_revenue and dso_invoices.revenue_amount_rc is null) as is_without_rate
+        end as note,
+        case
+            when dso_invoices.is_open and dso_invoices.open_amount_rc is null then 'open invoices'
+            when dso_invoices.is_revenue and dso_invoices.revenue_amount_rc is null
+                then 'invoices and credit notes of the period'
+        end as without_rate
     from dso_invoices
-    left join revenue_in_period
-        on dso_invoices.employee_id = revenue_in_period.employee_id
-        and dso_invoices.assignment_id = revenue_in_period.assignment_id
-        and dso_invoices.period_grain = revenue_in_period.period_grain
-        and dso_invoices.period_key = revenue_in_period.period_key
 
 ),
 
@@ -271,6 +252,7 @@ cost_of_sales_invoices as (
         invoices.is_credit_note,
         invoices.cost_of_sales_lc,
         invoices.cost_of_sales_rc,
+        invoices.currency_code,
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
@@ -288,6 +270,7 @@ inventory_snapshots_converted as (
         inventory_snapshots.employee_id,
         inventory_snapshots.snapshot_date,
         inventory_snapshots.inventory_value_lc * fx_rates.rate_to_reporting as inventory_value_rc,
+        inventory_snapshots.currency_code,
         inventory_snapshots.source_file,
         inventory_snapshots.source_row_number,
         inventory_snapshots.batch_id
@@ -306,6 +289,7 @@ inventory_snapshots_in_grid as (
         employee_periods.period_key,
         inventory_snapshots_converted.snapshot_date,
         inventory_snapshots_converted.inventory_value_rc,
+        inventory_snapshots_converted.currency_code,
         count(*) over (
             partition by
                 employee_periods.employee_id,
@@ -342,8 +326,11 @@ evidence_rows as (
         0 as numerator_contribution,
         amount_rc as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        'invoices due in the period total zero' as empty_reason,
         'invoice due ' || cast(due_date as {{ dbt.type_string() }}) as note,
-        amount_rc is null as is_without_rate
+        currency_code,
+        case when amount_rc is null then 'invoices due' end as without_rate
     from invoices_due_by_period
 
     union all
@@ -362,8 +349,11 @@ evidence_rows as (
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        'invoices due in the period total zero' as empty_reason,
         'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id as note,
-        amount_rc is null as is_without_rate
+        currency_code,
+        case when amount_rc is null then 'payments collected' end as without_rate
     from payments_collected_by_invoice_due
 
     union all
@@ -382,8 +372,11 @@ evidence_rows as (
         dso_evidence.numerator_contribution,
         dso_evidence.denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         dso_evidence.note,
-        dso_evidence.is_without_rate
+        invoices.currency_code,
+        dso_evidence.without_rate
     from dso_evidence
     left join invoices
         on dso_evidence.invoice_id = invoices.invoice_id
@@ -407,11 +400,14 @@ evidence_rows as (
         end as numerator_contribution,
         open_invoices_at_period_end.open_amount_rc as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due' end
         || ' (due ' || cast(open_invoices_at_period_end.due_date as {{ dbt.type_string() }})
         || ', open balance at ' || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
         || ')' as note,
-        open_invoices_at_period_end.open_amount_rc is null as is_without_rate
+        invoices.currency_code,
+        case when open_invoices_at_period_end.open_amount_rc is null then 'open invoices' end as without_rate
     from open_invoices_at_period_end
     left join invoices
         on open_invoices_at_period_end.invoice_id = invoices.invoice_id
@@ -432,10 +428,15 @@ evidence_rows as (
         coalesce(cost_of_sales_rc, 0) * 12 / months_in_period as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case when is_credit_note then 'credit note: cost of sales' else 'cost of sales' end
         || ' annualised (x 12 / ' || cast(months_in_period as {{ dbt.type_string() }}) || ' months)'
         as note,
-        cost_of_sales_lc is not null and cost_of_sales_rc is null as is_without_rate
+        currency_code,
+        case
+            when cost_of_sales_lc is not null and cost_of_sales_rc is null then 'invoices with a cost of sales'
+        end as without_rate
     from cost_of_sales_invoices
 
     union all
@@ -454,15 +455,18 @@ evidence_rows as (
         0 as numerator_contribution,
         inventory_value_rc / snapshot_count as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        'average inventory value is zero' as empty_reason,
         'snapshot value / ' || cast(snapshot_count as {{ dbt.type_string() }}) || ' snapshots averaged' as note,
-        inventory_value_rc is null as is_without_rate
+        currency_code,
+        case when inventory_value_rc is null then 'inventory snapshots' end as without_rate
     from inventory_snapshots_in_grid
 
 ),
 
--- A row without an FX rate has unknown amounts: both its contributions are null, so
--- that the value it belongs to sums to null, as in the family.
-evidence_rows_strict as (
+-- A row without an FX rate has unknown amounts: both its contributions are null and
+-- its null_reason names the currency (fx_missing_row_reason).
+contributions as (
 
     select
         employee_id,
@@ -475,17 +479,49 @@ evidence_rows_strict as (
         source_file,
         source_row_number,
         batch_id,
-        case when is_without_rate then null else numerator_contribution end as numerator_contribution,
-        case when is_without_rate then null else denominator_contribution end as denominator_contribution,
+        case when without_rate is null then numerator_contribution end as numerator_contribution,
+        case when without_rate is null then denominator_contribution end as denominator_contribution,
         observation_value,
-        case when is_without_rate then note || '; no FX rate: value unknown' else note end as note
+        coalesce(null_reason, {{ fx_missing_row_reason('without_rate', 'currency_code') }}) as null_reason,
+        empty_reason,
+        case when without_rate is null then note else note || '; no FX rate: value unknown' end as note
     from evidence_rows
+
+),
+
+grid as (
+
+    select * from employee_periods
+
+),
+
+all_contributions as (
+
+    select * from contributions
+    union all
+    {{ grid_contributions('collection_rate', 'no invoices due in the period') }}
+    union all
+    {{ grid_contributions(
+        'days_sales_outstanding',
+        'no revenue recognised in the period',
+        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
+            ~ " then 'assignment not held at the end of the period' end"
+    ) }}
+    union all
+    {{ grid_contributions(
+        'overdue_receivables_ratio',
+        'no open receivables at the end of the period',
+        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
+            ~ " then 'assignment not held at the end of the period' end"
+    ) }}
+    union all
+    {{ grid_contributions('inventory_turnover', 'no inventory snapshots in the period') }}
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('evidence_rows_strict') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 
