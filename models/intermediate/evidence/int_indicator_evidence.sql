@@ -3,8 +3,8 @@
     denominator of fct_indicator_values (medians: the median of observation_value). -#}
 {#- Families still on a separate evidence model, and families whose contributions are
     their only computation (their 'grid' rows are not source rows and are left out). -#}
-{%- set evidence_families = ['sales', 'customer'] -%}
-{%- set contribution_families = ['channel', 'learning', 'survey', 'operations', 'finance'] -%}
+{%- set evidence_families = ['customer'] -%}
+{%- set contribution_families = ['channel', 'learning', 'survey', 'operations', 'finance', 'sales'] -%}
 {%- set families = evidence_families + contribution_families -%}
 
 with

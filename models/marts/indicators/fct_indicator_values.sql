@@ -16,8 +16,8 @@
 ) }}
 {#- Families whose values are still computed by a family model, and families whose
     contributions are the only computation (macros/indicator_contributions.sql). -#}
-{%- set families = ['sales', 'customer'] -%}
-{%- set contribution_families = ['channel', 'learning', 'survey', 'operations', 'finance'] -%}
+{%- set families = ['customer'] -%}
+{%- set contribution_families = ['channel', 'learning', 'survey', 'operations', 'finance', 'sales'] -%}
 
 with
 

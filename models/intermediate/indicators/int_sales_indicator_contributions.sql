@@ -1,9 +1,7 @@
-{#- Evidence of family `sales`: the source rows behind the numerator and denominator of
-    every indicator of int_sales_indicators, one row per grid row (int_employee_periods),
-    indicator and contributing source row.
-
-    The attribution and filters mirror int_sales_indicators CTE by CTE (same joins on
-    the overlap range, same where clauses), without the aggregation:
+{#- Family `sales`: one contribution per grid row (int_employee_periods), indicator and
+    source row, plus one 'grid' row per grid row and indicator
+    (macros/indicator_contributions.sql); fct_indicator_values sums them. An event
+    belongs to the grid row of its employee whose overlap range contains its date:
       sales_revenue                   invoices and credit notes by invoice_date
       average_order_value             confirmed and shipped orders by order_date
       gross_profit_margin             invoices with a recorded cost of sales
@@ -16,11 +14,9 @@
       sales_cycle_days                won deals with a first contact (median, observations)
       inquiry_to_deal_conversion      inquiries by received_at (inquiry cohort)
 
-    A contribution is null where the family model's sum is unknown (an amount without an
-    FX rate): the family numerator (and margin denominator) is then null too. For the
-    won value, every won deal of a grid row whose won value is unknown (a deal without
-    an amount or without an FX rate on its close date) contributes null, so that the
-    contributions add up to the family's null rather than to a short total. -#}
+    A row whose amount is unknown (no FX rate, or a won deal without an amount) has a
+    null numerator contribution (and denominator, where the amount is the denominator)
+    and says why in its null_reason: the value is unknown, never a short total. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -166,8 +162,7 @@ closings_in_period as (
 
 ),
 
--- Deals won in the period, each with whether the grid row's won value is known (no won
--- deal of the row lacks an amount or an FX rate, as in closings_by_period).
+-- Deals won in the period.
 won_deals_in_period as (
 
     select
@@ -181,10 +176,7 @@ won_deals_in_period as (
         amount_rc,
         source_file,
         source_row_number,
-        batch_id,
-        sum(case when amount_rc is null then 1 else 0 end) over (
-            partition by employee_id, assignment_id, period_grain, period_key
-        ) = 0 as is_won_value_known
+        batch_id
     from closings_in_period
     where opportunity_stage = 'won'
 
@@ -242,8 +234,10 @@ sales_revenue as (
         source_row_number,
         batch_id,
         amount_rc as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ fx_missing_row_reason("case when amount_rc is null then 'invoices' end", 'currency_code') }} as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when amount_rc is null
                 then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period revenue unknown'
@@ -271,6 +265,8 @@ average_order_value as (
         amount_rc as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ fx_missing_row_reason("case when amount_rc is null then 'orders' end", 'currency_code') }} as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when amount_rc is null
                 then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the order date: period order amount unknown'
@@ -297,6 +293,10 @@ gross_profit_margin as (
         amount_rc - cost_of_sales_rc as numerator_contribution,
         amount_rc as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ fx_missing_row_reason(
+            "case when amount_rc is null or cost_of_sales_rc is null then 'invoices' end", 'currency_code'
+        ) }} as null_reason,
+        'no positive net revenue in the period (credit notes outweigh invoices)' as empty_reason,
         case
             when amount_rc is null
                 then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period margin unknown'
@@ -325,6 +325,8 @@ proposal_conversion_rate as (
         case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'proposal sent in the period, opportunity now '
             || coalesce(opportunity_stage, 'without a stage') as note
     from proposals_in_period
@@ -348,6 +350,8 @@ win_rate as (
         case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when opportunity_stage = 'won' then 'won in the period'
             else 'lost in the period'
@@ -356,8 +360,8 @@ win_rate as (
 
 ),
 
-{#- The note of a won deal in won_deal_value and average_won_deal_value: why its amount
-    is unknown, or that another deal makes the period's won value unknown. -#}
+{#- The note and null_reason of a won deal in won_deal_value and average_won_deal_value:
+    why its amount is unknown. -#}
 {%- set won_deal_note -%}
     case
         when amount_lc is null
@@ -365,9 +369,13 @@ win_rate as (
         when amount_rc is null
             then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency')
                 || ' on the close date: period won value unknown'
-        when not is_won_value_known
-            then 'won; another deal won in the period has no amount or FX rate: period won value unknown'
         else 'won in the period'
+    end
+{%- endset %}
+{%- set won_deal_null_reason -%}
+    case
+        when amount_lc is null then 'won opportunities without an amount in the period'
+        else {{ fx_missing_row_reason("case when amount_rc is null then 'deals won' end", 'currency_code') }}
     end
 {%- endset %}
 
@@ -386,15 +394,17 @@ deals_won as (
         source_row_number,
         batch_id,
         1 as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'won in the period' as note
     from won_deals_in_period
 
 ),
 
--- numerator: amount_rc per deal won in the period (null for every deal of a period whose
--- won value is unknown); the denominator is the constant 1.
+-- numerator: amount_rc per deal won in the period (null for a deal whose amount is
+-- unknown, which makes the strict sum null); the denominator is the constant 1.
 won_deal_value as (
 
     select
@@ -408,9 +418,11 @@ won_deal_value as (
         source_file,
         source_row_number,
         batch_id,
-        case when is_won_value_known then amount_rc end as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        amount_rc as numerator_contribution,
+        0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ won_deal_null_reason }} as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         {{ won_deal_note }} as note
     from won_deals_in_period
 
@@ -430,9 +442,11 @@ average_won_deal_value as (
         source_file,
         source_row_number,
         batch_id,
-        case when is_won_value_known then amount_rc end as numerator_contribution,
+        amount_rc as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ won_deal_null_reason }} as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         {{ won_deal_note }} as note
     from won_deals_in_period
 
@@ -452,9 +466,11 @@ first_contact_to_proposal_days as (
         source_file,
         source_row_number,
         batch_id,
-        cast(null as {{ dbt.type_float() }}) as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as numerator_contribution,
+        0 as denominator_contribution,
         first_contact_to_proposal_days as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'proposal sent '
             || {{ number_text('first_contact_to_proposal_days', 1) }}
             || ' days after first contact' as note
@@ -477,9 +493,11 @@ sales_cycle_days as (
         source_file,
         source_row_number,
         batch_id,
-        cast(null as {{ dbt.type_float() }}) as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as numerator_contribution,
+        0 as denominator_contribution,
         sales_cycle_days as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'won '
             || {{ number_text('sales_cycle_days', 1) }}
             || ' days after first contact' as note
@@ -506,6 +524,8 @@ inquiry_to_deal_conversion as (
         case when first_order_id is not null then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         case
             when first_order_id is not null then 'led to order ' || first_order_id
             else 'no order points to this inquiry'
@@ -514,35 +534,65 @@ inquiry_to_deal_conversion as (
 
 ),
 
-all_evidence as (
+grid as (
+
+    select * from employee_periods
+
+),
+
+all_contributions as (
 
     select * from sales_revenue
     union all
+    {{ grid_contributions('sales_revenue') }}
+    union all
     select * from average_order_value
+    union all
+    {{ grid_contributions('average_order_value', 'no confirmed or shipped orders in the period') }}
     union all
     select * from gross_profit_margin
     union all
+    {{ grid_contributions('gross_profit_margin', 'no invoices with a cost of sales in the period') }}
+    union all
     select * from proposal_conversion_rate
+    union all
+    {{ grid_contributions('proposal_conversion_rate', 'no proposals sent in the period') }}
     union all
     select * from win_rate
     union all
+    {{ grid_contributions('win_rate', 'no opportunities closed in the period') }}
+    union all
     select * from deals_won
+    union all
+    {{ grid_contributions('deals_won') }}
     union all
     select * from won_deal_value
     union all
+    {{ grid_contributions('won_deal_value') }}
+    union all
     select * from average_won_deal_value
+    union all
+    {{ grid_contributions('average_won_deal_value', 'no opportunities won in the period') }}
     union all
     select * from first_contact_to_proposal_days
     union all
+    {{ grid_contributions(
+        'first_contact_to_proposal_days', 'no proposals with a recorded first contact sent in the period'
+    ) }}
+    union all
     select * from sales_cycle_days
     union all
+    {{ grid_contributions('sales_cycle_days', 'no deals with a recorded first contact won in the period') }}
+    union all
     select * from inquiry_to_deal_conversion
+    union all
+    {{ grid_contributions('inquiry_to_deal_conversion', 'no inquiries received in the period') }}
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('all_evidence') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 
