@@ -31,7 +31,10 @@ for _role, _count in {REP: 25, AM: 35, DIR: 6, NCD: 20, KAM: 10, CD: 8, SCA: 40}
     ACCOUNTS_PER_ROLE[_role] = _count
 # Share of an owner's accounts won during the window (new customers): about
 # NEW_CUSTOMERS_PER_QUARTER of plans.py a quarter over the 8 quarters, the rate the HR
-# targets assume (a rep: 25 accounts x 0.32 = 8, so 1 a quarter).
+# targets assume (a rep: 25 accounts x 0.32 = 8, so 1 a quarter). A won account orders
+# when it is won (orders.FIRST_ORDER_DAYS), so it counts as new in that quarter. A rep's
+# 1 a quarter is also the role default's base (3 is its stretch line); 3 a quarter would
+# be 24 new accounts in two years on about 17 old ones, in a book that loses no customer.
 NEW_SHARE = np.array([0.32, 0.08, 0.05, 0.8, 0.05, 0.2, 0.0, 0.6])
 SPAN = 1 << 24  # key stride: groups of accounts ordered by creation day
 

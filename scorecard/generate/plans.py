@@ -18,9 +18,10 @@ from scorecard.generate.columns import (
     with_nulls,
     words,
 )
+from scorecard.generate.customers import ACCOUNTS_PER_ROLE
 from scorecard.generate.orders import ORDERS_PER_MONTH, Orders
 from scorecard.generate.people import AM, BA, CD, DIR, KAM, NCD, REP, ROLES, SCA, People
-from scorecard.generate.timeline import DAY, Timeline, expand
+from scorecard.generate.timeline import DAY, NO_DAY, Timeline, expand
 from scorecard.paths import PROJECT_ROOT
 
 INDICATORS = (
@@ -67,10 +68,22 @@ def build_targets(
     indicator = INDICATOR_TABLE[r, k]
     n = len(pair)
 
-    # Revenue targets follow the employee's own run rate, like a manager would set them.
-    revenue = orders.revenue_eur(tl, people.n)
-    quarters_active = np.maximum((revenue > 0).sum(axis=1), 1)
-    run_rate = revenue.sum(axis=1) / quarters_active / season.mean()
+    # Revenue targets follow the employee's own run rate, like a manager would set them:
+    # revenue per (seasonal) quarter worked. Dividing by the quarters that had revenue
+    # left out the dry quarters, so a lumpy seller's target was set on their good quarters
+    # only (a director with 4 quarters of 8 without an order got twice their run rate).
+    q_days = q_hi - q_lo
+    worked = np.clip(np.minimum(hi[:, None], q_hi) - np.maximum(lo[:, None], q_lo), 0, None)
+    worked = np.where(people.inactive[:, None], 0, worked) / q_days
+    revenue = orders.revenue_eur(tl, people.n, handed_over=False)
+    run_rate = revenue.sum(axis=1) / np.maximum((worked * season).sum(axis=1), 0.25)
+    # A leaver's book handed over to the director adds the leaver's run rate to the
+    # director's target from the handover on, as the director's revenue includes it.
+    handover = np.zeros((people.n, len(tl.quarters)))
+    has_book = ACCOUNTS_PER_ROLE[people.current_role] > 0
+    leavers = np.flatnonzero((people.term < NO_DAY) & has_book & ~people.inactive)
+    after = np.clip(q_hi - np.maximum(people.term[leavers, None] + 1, q_lo), 0, None) / q_days
+    np.add.at(handover, people.team_director[people.team[leavers]], run_rate[leavers, None] * after)
     med = np.array(
         [
             np.median(run_rate[(people.role == x) & (run_rate > 0)])
@@ -79,7 +92,12 @@ def build_targets(
             for x in range(8)
         ]
     )
-    rev_base = np.maximum(run_rate[e], 0.5 * med[r]) * season[qi] * rng.uniform(0.85, 1.2, n)
+    # A quarter worked in part gets that part of the target (hires, leavers; at least 1/4).
+    rev_base = (
+        (np.maximum(run_rate[e], 0.5 * med[r]) * np.maximum(worked[e, qi], 0.25) + handover[e, qi])
+        * season[qi]
+        * rng.uniform(0.85, 1.2, n)
+    )
     # Targets are in the indicator's unit: orders_processed is a rate per month.
     orders_base = ORDERS_PER_MONTH[BA] * people.productivity[e] * rng.uniform(0.9, 1.15, n)
     base = np.select(
