@@ -31,8 +31,9 @@
     be scored (rule R5: the assignment not held at the period end). Counts and sums have
     no empty_reason: their denominator is 1, and zero is a true zero. A per-month rate
     puts the months of the period in `denominator` (rule R4: "3 months" is then a row
-    `explain` can show). -#}
-{% macro grid_contributions(indicator_code, empty_reason=none, null_reason='null', denominator='0') -%}
+    `explain` can show); a period that cannot be measured at all can make `numerator`
+    null, so the value's numerator is unknown rather than 0. -#}
+{% macro grid_contributions(indicator_code, empty_reason=none, null_reason='null', denominator='0', numerator='0') -%}
     select
         grid.employee_id,
         grid.assignment_id,
@@ -44,7 +45,7 @@
         cast(null as {{ dbt.type_string() }}) as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_row_number,
         cast(null as {{ dbt.type_string() }}) as batch_id,
-        0 as numerator_contribution,
+        {{ numerator }} as numerator_contribution,
         {{ denominator }} as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
         {{ null_reason }} as null_reason,

@@ -119,7 +119,7 @@
 {%- endmacro %}
 
 {#- For a windowed model during a refresh: a condition keeping the periods this run
-    recomputed; else ''. (Also used by evidence_recomputes_values on both sides.) -#}
+    recomputed; else ''. -#}
 {% macro refreshed_periods_filter(node) -%}
     {%- if node is none or not refreshing_periods() or node.config.incremental_strategy != 'replace_periods' -%}
         {{ return('') }}

@@ -2,7 +2,7 @@
 
 Reads the warehouse (never writes): the scorecard and its lines, the role template and
 definitions in force, recorded appeal decisions and, for one indicator, the source rows
-behind its numerator and denominator (intermediate.int_indicator_evidence), with
+behind its numerator and denominator (intermediate.int_indicator_contributions), with
 totals that recompute the figures shown. Customers appear as account ids only; the HR
 audience also sees the employee's name.
 """
@@ -115,7 +115,7 @@ INTEGRITY_SQL = """
 EVIDENCE_SQL = """
     select source_table, source_key, source_file, source_row_number, batch_id,
         numerator_contribution, denominator_contribution, observation_value, note
-    from intermediate.int_indicator_evidence
+    from intermediate.int_indicator_contributions
     where employee_id = ? and assignment_id = ? and period_grain = 'quarter'
         and period_key = ? and indicator_code = ?
     order by source_table, source_key, source_row_number
@@ -123,7 +123,7 @@ EVIDENCE_SQL = """
 EVIDENCE_TOTALS_SQL = """
     select count(*), sum(numerator_contribution), sum(denominator_contribution),
         median(observation_value)
-    from intermediate.int_indicator_evidence
+    from intermediate.int_indicator_contributions
     where employee_id = ? and assignment_id = ? and period_grain = 'quarter'
         and period_key = ? and indicator_code = ?
 """

@@ -1,6 +1,6 @@
 """Which periods a refresh must recompute (macros/refresh_window.sql).
 
-The indicator families, their evidence and fct_indicator_values are rebuilt only for
+The families' contribution models and fct_indicator_values are rebuilt only for
 the periods ending on or after a refresh date, worked out here from the raw batches
 that arrived since the last successful build. The date must never be too late: a
 period it leaves out keeps its old rows, which for a scorecard is an unfair score.

@@ -67,7 +67,7 @@ def test_docs_have_catalog_lineage_and_exposures(home):
     report = set(exposures["html_scorecard_report"]["depends_on"]["nodes"])
     assert {"model.scorecard_warehouse.fct_scorecards",
             "model.scorecard_warehouse.fct_review_360",
-            "model.scorecard_warehouse.int_indicator_evidence"} <= report  # fmt: skip
+            "model.scorecard_warehouse.int_indicator_contributions"} <= report  # fmt: skip
     # Lineage: the exposure is a child of the mart in the graph dbt docs draws.
     assert "exposure.scorecard_warehouse.html_scorecard_report" in manifest["child_map"][
         "model.scorecard_warehouse.fct_scorecards"]  # fmt: skip

@@ -75,7 +75,7 @@ def test_demo_marts_are_identical_on_duckdb_and_spark(demo_home, tmp_path):
         # they check model logic that this comparison checks again on real data, and on
         # Spark they cost most of the build (planning every fixture CTE in a fresh query).
         built = spark.build(extra_args=["--exclude", "test_type:unit"])
-        assert built.nodes > 400
+        assert built.nodes > 300  # every model, seed and data test: not a partial build
         comparison = compare_engines(duck, spark)
     assert comparison.equal, comparison.summary()
     compared = {mart.mart: mart.rows for mart in comparison.marts}

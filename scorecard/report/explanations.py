@@ -1,7 +1,7 @@
 """The explanation behind every scorecard line, from `scorecard explain`.
 
 Explanations need what only the warehouse holds: the source rows behind each number
-(intermediate.int_indicator_evidence), recorded appeals and, for HR, employee names.
+(intermediate.int_indicator_contributions), recorded appeals and, for HR, employee names.
 The report therefore reads the serving database for everything it shows and the
 warehouse, read-only, for the explanations alone. Several of the relations explain
 reads are views over the whole scoring chain (seconds per query), so the quarter's rows
@@ -31,7 +31,7 @@ OVERALL = "overall"
 # Every relation scorecard.explain reads, with the filter that keeps one quarter (`?`).
 SNAPSHOT = {
     "intermediate.int_scorecards_scored": "scenario_id = 'baseline' and fiscal_quarter = ?",
-    "intermediate.int_indicator_evidence": "period_grain = 'quarter' and period_key = ?",
+    "intermediate.int_indicator_contributions": "period_grain = 'quarter' and period_key = ?",
     "marts.fct_scorecard_lines": "fiscal_quarter = ?",
     "marts.fct_scorecard_gates": "fiscal_quarter = ?",
     "marts.fct_indicator_values": "period_grain = 'quarter' and period_key = ?",

@@ -1,6 +1,7 @@
 {#- Every indicator for every employee, role assignment and period (month and quarter):
-    numerator, denominator and value = numerator / denominator, with the definition
-    version and hash that produced it and the number of source rows behind it.
+    numerator, denominator and value = numerator / denominator, aggregated from the
+    families' contributions by the rules of macros/indicator_contributions.sql, with the
+    definition version and hash that produced it and the number of source rows behind it.
     Quarters are computed from their own events, so ratios re-aggregate correctly.
     An indicator whose source tables do not cover the period (int_indicator_coverage) is
     not measured: numerator, denominator and value are null and null_reason names the
@@ -14,21 +15,10 @@
     incremental_strategy='replace_periods',
     on_schema_change='append_new_columns'
 ) }}
-{#- Families whose values are still computed by a family model, and families whose
-    contributions are the only computation (macros/indicator_contributions.sql). -#}
-{%- set families = ['customer'] -%}
-{%- set contribution_families = ['channel', 'learning', 'survey', 'operations', 'finance', 'sales'] -%}
+{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
 
 with
 
-{% for family in families %}
-{{ family }}_indicators as (
-
-    select * from {{ ref('int_' ~ family ~ '_indicators') }}
-
-),
-
-{% endfor %}
 definitions as (
 
     select * from {{ ref('int_indicator_definitions_by_period') }}
@@ -51,7 +41,7 @@ grid as (
 -- Only the periods this run recomputes (period keys differ between grains).
 contributions as (
 
-    {% for family in contribution_families %}
+    {% for family in families %}
     select * from {{ ref('int_' ~ family ~ '_indicator_contributions') }}
     where period_key in (select grid.period_key from grid)
     {% if not loop.last %}union all{% endif %}
@@ -65,49 +55,19 @@ contribution_values as (
 
 ),
 
-all_indicators as (
-
-    select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        indicator_code,
-        numerator,
-        denominator,
-        source_row_count,
-        null_reason
-    from contribution_values
-    {% for family in families %}
-    union all
-    select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        indicator_code,
-        numerator,
-        denominator,
-        source_row_count,
-        null_reason
-    from {{ family }}_indicators
-    {% endfor %}
-
-),
-
 measured as (
 
     select
-        all_indicators.*,
+        contribution_values.*,
         coalesce(coverage.coverage_status, 'complete') as coverage_status,
         coalesce(coverage.coverage_share, 1) as coverage_share,
         coverage.missing_sources,
         coverage.partial_sources
-    from all_indicators
+    from contribution_values
     left join coverage
-        on all_indicators.indicator_code = coverage.indicator_code
-        and all_indicators.period_grain = coverage.period_grain
-        and all_indicators.period_key = coverage.period_key
+        on contribution_values.indicator_code = coverage.indicator_code
+        and contribution_values.period_grain = coverage.period_grain
+        and contribution_values.period_key = coverage.period_key
 
 ),
 

@@ -1,14 +1,15 @@
-{#- Evidence of the `customer` indicators: one row per grid row of int_employee_periods,
-    indicator and source row that feeds its numerator or denominator, with the share
-    of the numerator and denominator that row carries. The CTEs mirror
-    int_customer_indicators (same filters, joins and attribution ranges), so that per
-    grid row and indicator sum(numerator_contribution) = numerator and
-    sum(denominator_contribution) = denominator of fct_indicator_values
-    (the evidence_recomputes_values test in its yml).
-    Distinct counts (accounts, account-months) put 1 on the first row of the entity
-    (by date, then key) and 0 on the others. Denominators that are not rows
-    (new_customers: 1, visit_frequency: months_in_period) have a null
-    denominator_contribution. -#}
+{#- The `customer` indicators: one contribution per grid row of int_employee_periods,
+    indicator and source row that feeds its numerator or denominator, plus one 'grid'
+    row per grid row and indicator (macros/indicator_contributions.sql);
+    fct_indicator_values sums them. Distinct counts (accounts, account-months) put 1 on
+    the first row of the entity (by date, then key) and 0 on the others. new_customers
+    is a distinct count (denominator 1); visit_frequency a per-month rate (the months of
+    the period on its 'grid' row). New customers are not measured for a period that
+    starts before the order history is `new_customer_history_months` long
+    (macros/new_customer_history.sql): a first order there may be a returning
+    customer's. State-at-period-end indicators (owned accounts) are scored on the grid
+    row holding the period end; the employee's other rows of the period are undefined,
+    so the accounts are never counted twice. -#}
 {{ config(
     materialized=refresh_materialization(),
     incremental_strategy='replace_periods'
@@ -59,7 +60,7 @@ profile_changes as (
 
 ),
 
--- Grid (as in int_customer_indicators) ---------------------------------------------
+-- Grid -----------------------------------------------------------------------------------
 
 previous_periods as (
 
@@ -152,6 +153,7 @@ revenue_orders as (
         employee_id,
         order_date,
         amount_rc,
+        currency_code,
         source_file,
         source_row_number,
         batch_id
@@ -197,6 +199,7 @@ attributed_revenue_orders as (
         revenue_orders.account_id,
         revenue_orders.order_date,
         revenue_orders.amount_rc,
+        revenue_orders.currency_code,
         revenue_orders.source_file,
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
@@ -226,6 +229,7 @@ account_orders_in_row as (
         account_id,
         order_date,
         amount_rc,
+        currency_code,
         source_file,
         source_row_number,
         batch_id,
@@ -518,8 +522,10 @@ new_customers as (
         source_row_number,
         batch_id,
         case when not is_before_new_customer_history then 1 end as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'first order of the account ' || account_id || case
             when is_before_new_customer_history then ' in the data (order history too short to tell it new)'
             else ' (new customer)'
@@ -549,6 +555,8 @@ new_customer_quality as (
             else 0
         end as denominator_contribution,
         amount_rc as observation_value,
+        {{ fx_missing_row_reason("case when amount_rc is null then 'orders' end", 'currency_code') }} as null_reason,
+        'expected first-period revenue (parameter_value) is 0' as empty_reason,
         case
             when is_first_account_order
                 then 'first order of the account ' || account_id
@@ -577,6 +585,8 @@ customer_retention_rate as (
         0 as numerator_contribution,
         case when previous_account_order_rank = 1 then 1 else 0 end as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'order of ' || account_id || ' in the previous period (customer base)' as note
     from previous_period_orders
 
@@ -597,6 +607,8 @@ customer_retention_rate as (
             as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'order of previous customer ' || account_orders_in_row.account_id
         || ' in the period (retained)' as note
     from account_orders_in_row
@@ -628,6 +640,8 @@ repurchase_rate as (
         end as numerator_contribution,
         case when row_account_order_rank = 1 then 1 else 0 end as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'order ' || cast(row_account_order_rank as {{ dbt.type_string() }})
         || ' of ' || cast(row_account_order_count as {{ dbt.type_string() }})
         || ' of ' || account_id || ' in the period'
@@ -652,6 +666,8 @@ strategic_account_penetration as (
         0 as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'strategic account owned at the period end' as note
     from owned_strategic_accounts
 
@@ -671,6 +687,8 @@ strategic_account_penetration as (
         case when account_order_rank = 1 then 1 else 0 end as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'order of strategic account ' || account_id || ' in the period (credited to '
         || coalesce(order_employee_id, 'nobody') || ')' as note
     from strategic_account_orders
@@ -691,8 +709,10 @@ visit_frequency as (
         source_row_number,
         batch_id,
         1 as numerator_contribution,
-        cast(null as {{ dbt.type_float() }}) as denominator_contribution,
+        0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         activity_type || ' of ' || coalesce(account_id, 'no account')
         || '; value = visits / ' || cast(months_in_period as {{ dbt.type_string() }})
         || ' month(s) in the period' as note
@@ -710,13 +730,20 @@ key_customer_revisit_coverage as (
         grid.period_key,
         'key_customer_revisit_coverage' as indicator_code,
         monthly_revisit_evidence.source_table,
-        monthly_revisit_evidence.source_key,
+        -- A tier-A account is one row per month: the month makes its key.
+        case
+            when monthly_revisit_evidence.source_table = 'crm.accounts'
+                then monthly_revisit_evidence.source_key || '|' || monthly_revisit_evidence.period_key
+            else monthly_revisit_evidence.source_key
+        end as source_key,
         monthly_revisit_evidence.source_file,
         monthly_revisit_evidence.source_row_number,
         monthly_revisit_evidence.batch_id,
         monthly_revisit_evidence.numerator_contribution,
         monthly_revisit_evidence.denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         monthly_revisit_evidence.note
     from grid
     inner join monthly_revisit_evidence
@@ -736,13 +763,20 @@ key_customer_revisit_coverage as (
         grid.period_key,
         'key_customer_revisit_coverage' as indicator_code,
         monthly_revisit_evidence.source_table,
-        monthly_revisit_evidence.source_key,
+        -- A tier-A account is one row per month: the month makes its key.
+        case
+            when monthly_revisit_evidence.source_table = 'crm.accounts'
+                then monthly_revisit_evidence.source_key || '|' || monthly_revisit_evidence.period_key
+            else monthly_revisit_evidence.source_key
+        end as source_key,
         monthly_revisit_evidence.source_file,
         monthly_revisit_evidence.source_row_number,
         monthly_revisit_evidence.batch_id,
         monthly_revisit_evidence.numerator_contribution,
         monthly_revisit_evidence.denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         monthly_revisit_evidence.note
     from grid
     inner join monthly_revisit_evidence
@@ -771,6 +805,8 @@ profile_completeness as (
         filled_profile_field_count as numerator_contribution,
         5 as denominator_contribution,
         filled_profile_field_count as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         cast(filled_profile_field_count as {{ dbt.type_string() }}) || ' of 5 profile fields filled'
         || case
             when filled_profile_field_count < 5 then '; missing:' || missing_profile_fields
@@ -799,6 +835,8 @@ profile_update_timeliness as (
         end as numerator_contribution,
         1 as denominator_contribution,
         recording_delay_seconds / 3600.0 as observation_value,
+        cast(null as {{ dbt.type_string() }}) as null_reason,
+        cast(null as {{ dbt.type_string() }}) as empty_reason,
         'recorded '
         || coalesce(
             cast(round(cast(recording_delay_seconds / 3600.0 as {{ dbt.type_numeric() }}), 1)
@@ -818,31 +856,74 @@ profile_update_timeliness as (
 
 ),
 
-all_evidence as (
+{%- set history_reason = new_customer_history_reason(
+    'grid.order_history_start_date', 'grid.new_customers_measurable_from') -%}
+{%- set not_held = "case when not grid.holds_period_end then 'assignment not held at the period end"
+    ~ " (owned accounts go to the row held then)' end" -%}
+all_contributions as (
 
     select * from new_customers
     union all
+    {{ grid_contributions(
+        'new_customers',
+        null_reason='case when grid.is_before_new_customer_history then ' ~ history_reason ~ ' end',
+        numerator='case when grid.is_before_new_customer_history then null else 0 end'
+    ) }}
+    union all
     select * from new_customer_quality
+    union all
+    {{ grid_contributions(
+        'new_customer_quality',
+        'no new customers in the period',
+        null_reason='case when grid.is_before_new_customer_history then ' ~ history_reason
+            ~ " when grid.expected_new_customer_revenue_rc is null"
+            ~ " then 'expected first-period revenue (parameter_value) not defined' end",
+        numerator='case when grid.is_before_new_customer_history then null else 0 end',
+        denominator='case when grid.expected_new_customer_revenue_rc is null then null else 0 end'
+    ) }}
     union all
     select * from customer_retention_rate
     union all
+    {{ grid_contributions('customer_retention_rate', 'no customers with orders in the previous period') }}
+    union all
     select * from repurchase_rate
+    union all
+    {{ grid_contributions('repurchase_rate', 'no customers with orders in the period') }}
     union all
     select * from strategic_account_penetration
     union all
+    {{ grid_contributions(
+        'strategic_account_penetration', 'no strategic accounts owned at the period end', null_reason=not_held
+    ) }}
+    union all
     select * from visit_frequency
+    union all
+    {{ grid_contributions('visit_frequency', denominator='grid.months_in_period') }}
     union all
     select * from key_customer_revisit_coverage
     union all
+    {{ grid_contributions(
+        'key_customer_revisit_coverage', 'no tier-A accounts owned in the period', null_reason=not_held
+    ) }}
+    union all
     select * from profile_completeness
     union all
+    {{ grid_contributions('profile_completeness', 'no accounts owned at the period end', null_reason=not_held) }}
+    union all
     select * from profile_update_timeliness
+    union all
+    {{ grid_contributions(
+        'profile_update_timeliness',
+        'no profile changes recorded in the period',
+        null_reason="case when grid.profile_update_window_days is null"
+            ~ " then 'recording window (parameter_value) not defined' end"
+    ) }}
 
 ),
 
 final as (
 
-    {{ indicator_evidence_output('all_evidence') }}
+    {{ indicator_contribution_output('all_contributions') }}
 
 )
 
