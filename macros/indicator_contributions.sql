@@ -24,6 +24,25 @@
     from {{ relation }}
 {%- endmacro %}
 
+{#- The key and lineage columns of a contribution row drawn from a source row: the grid
+    row's key (columns of `grid`, a relation name, or unqualified), the indicator, the
+    source table's contract name and key, and the row's lineage (columns of `lineage`,
+    by default the same relation as the grid key). -#}
+{% macro contribution_source(indicator_code, source_table, source_key, grid=none, lineage=none) -%}
+    {%- set g = grid ~ '.' if grid else '' -%}
+    {%- set l = lineage ~ '.' if lineage else g -%}
+        {{ g }}employee_id,
+        {{ g }}assignment_id,
+        {{ g }}period_grain,
+        {{ g }}period_key,
+        '{{ indicator_code }}' as indicator_code,
+        '{{ source_table }}' as source_table,
+        {{ source_key }} as source_key,
+        {{ l }}source_file,
+        {{ l }}source_row_number,
+        {{ l }}batch_id
+{%- endmacro %}
+
 {#- One 'grid' contribution per row of `grid` for an indicator (rule R6): the value exists
     even when no source row contributes, empty_reason says what an empty value means for
     this indicator (used when the denominator sums to 0), and null_reason, a SQL

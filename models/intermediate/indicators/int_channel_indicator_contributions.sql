@@ -91,16 +91,7 @@ partner_orders_by_row as (
 effective_channels as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'effective_channels' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('effective_channels', 'crm.orders', 'order_id') }},
         case when partner_order_rank = 1 then 1 else 0 end as numerator_contribution,
         cast(null as {{ dbt.type_float() }}) as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -145,16 +136,7 @@ partner_state as (
 channel_activation_rate as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'channel_activation_rate' as indicator_code,
-        'crm.channel_partners' as source_table,
-        partner_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('channel_activation_rate', 'crm.channel_partners', 'partner_id') }},
         is_activated_by_period_end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,

@@ -511,16 +511,7 @@ recorded_profile_changes as (
 new_customers as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'new_customers' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('new_customers', 'crm.orders', 'order_id') }},
         case when not is_before_new_customer_history then 1 end as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -538,16 +529,7 @@ new_customers as (
 new_customer_quality as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'new_customer_quality' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('new_customer_quality', 'crm.orders', 'order_id') }},
         case when not is_before_new_customer_history then amount_rc end as numerator_contribution,
         case
             when expected_new_customer_revenue_rc is null then null
@@ -572,16 +554,7 @@ new_customer_quality as (
 customer_retention_rate as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'customer_retention_rate' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('customer_retention_rate', 'crm.orders', 'order_id') }},
         0 as numerator_contribution,
         case when previous_account_order_rank = 1 then 1 else 0 end as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -593,16 +566,12 @@ customer_retention_rate as (
     union all
 
     select
-        account_orders_in_row.employee_id,
-        account_orders_in_row.assignment_id,
-        account_orders_in_row.period_grain,
-        account_orders_in_row.period_key,
-        'customer_retention_rate' as indicator_code,
-        'crm.orders' as source_table,
-        account_orders_in_row.order_id as source_key,
-        account_orders_in_row.source_file,
-        account_orders_in_row.source_row_number,
-        account_orders_in_row.batch_id,
+        {{ contribution_source(
+            'customer_retention_rate',
+            'crm.orders',
+            'account_orders_in_row.order_id',
+            grid='account_orders_in_row'
+        ) }},
         case when account_orders_in_row.row_account_order_rank = 1 then 1 else 0 end
             as numerator_contribution,
         0 as denominator_contribution,
@@ -624,16 +593,7 @@ customer_retention_rate as (
 repurchase_rate as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'repurchase_rate' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('repurchase_rate', 'crm.orders', 'order_id') }},
         case
             when row_account_order_rank = 1 and row_account_order_count >= 2 then 1
             else 0
@@ -653,16 +613,7 @@ repurchase_rate as (
 strategic_account_penetration as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'strategic_account_penetration' as indicator_code,
-        'crm.accounts' as source_table,
-        account_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('strategic_account_penetration', 'crm.accounts', 'account_id') }},
         0 as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -674,16 +625,7 @@ strategic_account_penetration as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'strategic_account_penetration' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('strategic_account_penetration', 'crm.orders', 'order_id') }},
         case when account_order_rank = 1 then 1 else 0 end as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -698,16 +640,7 @@ strategic_account_penetration as (
 visit_frequency as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'visit_frequency' as indicator_code,
-        'crm.activities' as source_table,
-        activity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('visit_frequency', 'crm.activities', 'activity_id') }},
         1 as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -792,16 +725,7 @@ key_customer_revisit_coverage as (
 profile_completeness as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'profile_completeness' as indicator_code,
-        'crm.accounts' as source_table,
-        account_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('profile_completeness', 'crm.accounts', 'account_id') }},
         filled_profile_field_count as numerator_contribution,
         5 as denominator_contribution,
         filled_profile_field_count as observation_value,
@@ -819,16 +743,11 @@ profile_completeness as (
 profile_update_timeliness as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'profile_update_timeliness' as indicator_code,
-        'crm.account_profile_changes' as source_table,
-        change_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source(
+            'profile_update_timeliness',
+            'crm.account_profile_changes',
+            'change_id'
+        ) }},
         case
             when recording_delay_seconds <= profile_update_window_days * 86400 then 1
             else 0

@@ -313,16 +313,7 @@ inventory_snapshots_in_grid as (
 evidence_rows as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'collection_rate' as indicator_code,
-        'finance.invoices' as source_table,
-        invoice_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('collection_rate', 'finance.invoices', 'invoice_id') }},
         0 as numerator_contribution,
         amount_rc as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -336,16 +327,7 @@ evidence_rows as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'collection_rate' as indicator_code,
-        'finance.payments' as source_table,
-        payment_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('collection_rate', 'finance.payments', 'payment_id') }},
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -359,16 +341,13 @@ evidence_rows as (
     union all
 
     select
-        dso_evidence.employee_id,
-        dso_evidence.assignment_id,
-        dso_evidence.period_grain,
-        dso_evidence.period_key,
-        'days_sales_outstanding' as indicator_code,
-        'finance.invoices' as source_table,
-        dso_evidence.invoice_id as source_key,
-        invoices.source_file,
-        invoices.source_row_number,
-        invoices.batch_id,
+        {{ contribution_source(
+            'days_sales_outstanding',
+            'finance.invoices',
+            'dso_evidence.invoice_id',
+            grid='dso_evidence',
+            lineage='invoices'
+        ) }},
         dso_evidence.numerator_contribution,
         dso_evidence.denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -384,16 +363,13 @@ evidence_rows as (
     union all
 
     select
-        open_invoices_at_period_end.employee_id,
-        open_invoices_at_period_end.assignment_id,
-        open_invoices_at_period_end.period_grain,
-        open_invoices_at_period_end.period_key,
-        'overdue_receivables_ratio' as indicator_code,
-        'finance.invoices' as source_table,
-        open_invoices_at_period_end.invoice_id as source_key,
-        invoices.source_file,
-        invoices.source_row_number,
-        invoices.batch_id,
+        {{ contribution_source(
+            'overdue_receivables_ratio',
+            'finance.invoices',
+            'open_invoices_at_period_end.invoice_id',
+            grid='open_invoices_at_period_end',
+            lineage='invoices'
+        ) }},
         case
             when open_invoices_at_period_end.is_overdue = 1 then open_invoices_at_period_end.open_amount_rc
             else 0
@@ -415,16 +391,7 @@ evidence_rows as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'inventory_turnover' as indicator_code,
-        'finance.invoices' as source_table,
-        invoice_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('inventory_turnover', 'finance.invoices', 'invoice_id') }},
         coalesce(cost_of_sales_rc, 0) * 12 / months_in_period as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,

@@ -83,16 +83,11 @@ attendance_by_row as (
 training_participation as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'training_participation' as indicator_code,
-        'survey.training_attendance' as source_table,
-        attendance_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source(
+            'training_participation',
+            'survey.training_attendance',
+            'attendance_id'
+        ) }},
         case
             when training_session_id is not null and has_attended and attended_row_rank = 1 then 1
             else 0
@@ -122,16 +117,13 @@ training_participation as (
 product_knowledge as (
 
     select
-        grid.employee_id,
-        grid.assignment_id,
-        grid.period_grain,
-        grid.period_key,
-        'product_knowledge' as indicator_code,
-        'survey.knowledge_tests' as source_table,
-        knowledge_tests.test_result_id as source_key,
-        knowledge_tests.source_file,
-        knowledge_tests.source_row_number,
-        knowledge_tests.batch_id,
+        {{ contribution_source(
+            'product_knowledge',
+            'survey.knowledge_tests',
+            'knowledge_tests.test_result_id',
+            grid='grid',
+            lineage='knowledge_tests'
+        ) }},
         coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0) as numerator_contribution,
         case when knowledge_tests.test_score is null then 0 else 1 end as denominator_contribution,
         cast(knowledge_tests.test_score as {{ dbt.type_float() }}) as observation_value,

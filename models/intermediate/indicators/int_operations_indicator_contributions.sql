@@ -306,16 +306,7 @@ reports_in_grid as (
 contributions as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'contract_fulfilment_on_time' as indicator_code,
-        'crm.contracts' as source_table,
-        contract_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('contract_fulfilment_on_time', 'crm.contracts', 'contract_id') }},
         is_on_time as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -333,16 +324,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'inquiry_response_24h' as indicator_code,
-        'crm.inquiries' as source_table,
-        inquiry_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('inquiry_response_24h', 'crm.inquiries', 'inquiry_id') }},
         case
             when inquiry_24h_window_hours is null then null
             when response_seconds <= inquiry_24h_window_hours * 3600 then 1
@@ -365,16 +347,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'inquiry_response_48h' as indicator_code,
-        'crm.inquiries' as source_table,
-        inquiry_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('inquiry_response_48h', 'crm.inquiries', 'inquiry_id') }},
         case
             when inquiry_48h_window_hours is null then null
             when response_seconds <= inquiry_48h_window_hours * 3600 then 1
@@ -397,16 +370,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'complaint_closure_rate' as indicator_code,
-        'crm.complaints' as source_table,
-        complaint_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('complaint_closure_rate', 'crm.complaints', 'complaint_id') }},
         case when closed_at is not null then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -418,16 +382,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'order_entry_24h' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('order_entry_24h', 'crm.orders', 'order_id') }},
         case
             when order_entry_window_hours is null then null
             when entry_seconds <= order_entry_window_hours * 3600 then 1
@@ -450,16 +405,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'order_error_rate' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('order_error_rate', 'crm.orders', 'order_id') }},
         case when entry_error_count > 0 then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -475,16 +421,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'orders_processed' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('orders_processed', 'crm.orders', 'order_id') }},
         1 as numerator_contribution,
         -- The months of the period are the 'grid' row's denominator, not a count of rows.
         0 as denominator_contribution,
@@ -498,16 +435,7 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'rfq_response_hours' as indicator_code,
-        'crm.rfqs' as source_table,
-        rfq_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('rfq_response_hours', 'crm.rfqs', 'rfq_id') }},
         0 as numerator_contribution,
         0 as denominator_contribution,
         response_hours as observation_value,
@@ -522,16 +450,11 @@ contributions as (
     union all
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'report_on_time_rate' as indicator_code,
-        'finance.report_submissions' as source_table,
-        submission_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source(
+            'report_on_time_rate',
+            'finance.report_submissions',
+            'submission_id'
+        ) }},
         case when submitted_at <= due_at then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,

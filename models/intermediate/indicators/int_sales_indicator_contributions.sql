@@ -223,16 +223,7 @@ inquiries_in_period as (
 sales_revenue as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'sales_revenue' as indicator_code,
-        'finance.invoices' as source_table,
-        invoice_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('sales_revenue', 'finance.invoices', 'invoice_id') }},
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -252,16 +243,7 @@ sales_revenue as (
 average_order_value as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'average_order_value' as indicator_code,
-        'crm.orders' as source_table,
-        order_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('average_order_value', 'crm.orders', 'order_id') }},
         amount_rc as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -280,16 +262,7 @@ average_order_value as (
 gross_profit_margin as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'gross_profit_margin' as indicator_code,
-        'finance.invoices' as source_table,
-        invoice_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('gross_profit_margin', 'finance.invoices', 'invoice_id') }},
         amount_rc - cost_of_sales_rc as numerator_contribution,
         amount_rc as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -312,16 +285,11 @@ gross_profit_margin as (
 proposal_conversion_rate as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'proposal_conversion_rate' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source(
+            'proposal_conversion_rate',
+            'crm.opportunities',
+            'opportunity_id'
+        ) }},
         case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -337,16 +305,7 @@ proposal_conversion_rate as (
 win_rate as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'win_rate' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('win_rate', 'crm.opportunities', 'opportunity_id') }},
         case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -383,16 +342,7 @@ win_rate as (
 deals_won as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'deals_won' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('deals_won', 'crm.opportunities', 'opportunity_id') }},
         1 as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -408,16 +358,7 @@ deals_won as (
 won_deal_value as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'won_deal_value' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('won_deal_value', 'crm.opportunities', 'opportunity_id') }},
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -432,16 +373,7 @@ won_deal_value as (
 average_won_deal_value as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'average_won_deal_value' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('average_won_deal_value', 'crm.opportunities', 'opportunity_id') }},
         amount_rc as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,
@@ -456,16 +388,11 @@ average_won_deal_value as (
 first_contact_to_proposal_days as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'first_contact_to_proposal_days' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source(
+            'first_contact_to_proposal_days',
+            'crm.opportunities',
+            'opportunity_id'
+        ) }},
         0 as numerator_contribution,
         0 as denominator_contribution,
         first_contact_to_proposal_days as observation_value,
@@ -483,16 +410,7 @@ first_contact_to_proposal_days as (
 sales_cycle_days as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'sales_cycle_days' as indicator_code,
-        'crm.opportunities' as source_table,
-        opportunity_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('sales_cycle_days', 'crm.opportunities', 'opportunity_id') }},
         0 as numerator_contribution,
         0 as denominator_contribution,
         sales_cycle_days as observation_value,
@@ -511,16 +429,7 @@ sales_cycle_days as (
 inquiry_to_deal_conversion as (
 
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        'inquiry_to_deal_conversion' as indicator_code,
-        'crm.inquiries' as source_table,
-        inquiry_id as source_key,
-        source_file,
-        source_row_number,
-        batch_id,
+        {{ contribution_source('inquiry_to_deal_conversion', 'crm.inquiries', 'inquiry_id') }},
         case when first_order_id is not null then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
         cast(null as {{ dbt.type_float() }}) as observation_value,

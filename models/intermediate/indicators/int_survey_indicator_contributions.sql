@@ -91,16 +91,12 @@ csat_by_row as (
 csat as (
 
     select
-        csat_by_row.employee_id,
-        csat_by_row.assignment_id,
-        csat_by_row.period_grain,
-        csat_by_row.period_key,
-        'csat' as indicator_code,
-        'survey.csat_responses' as source_table,
-        csat_by_row.csat_response_id as source_key,
-        csat_by_row.source_file,
-        csat_by_row.source_row_number,
-        csat_by_row.batch_id,
+        {{ contribution_source(
+            'csat',
+            'survey.csat_responses',
+            'csat_by_row.csat_response_id',
+            grid='csat_by_row'
+        ) }},
         coalesce(csat_by_row.csat_score, 0) as numerator_contribution,
         case
             when csat_by_row.csat_score is null then 0
@@ -132,16 +128,13 @@ csat as (
 nps as (
 
     select
-        grid.employee_id,
-        grid.assignment_id,
-        grid.period_grain,
-        grid.period_key,
-        'nps' as indicator_code,
-        'survey.nps_responses' as source_table,
-        nps_responses.nps_response_id as source_key,
-        nps_responses.source_file,
-        nps_responses.source_row_number,
-        nps_responses.batch_id,
+        {{ contribution_source(
+            'nps',
+            'survey.nps_responses',
+            'nps_responses.nps_response_id',
+            grid='grid',
+            lineage='nps_responses'
+        ) }},
         case
             when nps_responses.nps_score >= 9 then 1
             when nps_responses.nps_score <= 6 then -1
@@ -203,16 +196,13 @@ reviews_in_groups as (
 score_360 as (
 
     select
-        grid.employee_id,
-        grid.assignment_id,
-        grid.period_grain,
-        grid.period_key,
-        'score_360' as indicator_code,
-        'survey.reviews_360' as source_table,
-        reviews_in_groups.review_id as source_key,
-        reviews_in_groups.source_file,
-        reviews_in_groups.source_row_number,
-        reviews_in_groups.batch_id,
+        {{ contribution_source(
+            'score_360',
+            'survey.reviews_360',
+            'reviews_in_groups.review_id',
+            grid='grid',
+            lineage='reviews_in_groups'
+        ) }},
         case
             when reviews_in_groups.is_in_blend and reviews_in_groups.review_score is not null
                 then reviews_in_groups.weight
