@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -82,9 +83,18 @@ def test_every_refusal_names_its_reason(home, monkeypatch):
     assert "quarter must look like 2026-Q3" in _refusal(home, "2026-Q5")
     assert "--by is required" in _refusal(home, by="  ")
     assert "--reason is for a revision" in _refusal(home, reason="why")
-    # Completeness: 95.7% of 2026-Q2's lines have a value in the demo.
+    # Completeness: the share of 2026-Q2's lines with a value (a few lines lack data).
     message = _refusal(home, min_completeness=0.99)
-    assert "data completeness 95.7% is below the minimum 99%" in message
+    found = re.search(r"data completeness ([\d.]+)% is below the minimum 99% "
+                      r"\((\d+) of (\d+) scorecard lines have a value\)", message)  # fmt: skip
+    assert found, message
+    share, with_value, lines = float(found[1]), int(found[2]), int(found[3])
+    with duckdb.connect(str(home.serving_db), read_only=True) as con:
+        (published_lines,) = con.execute(
+            "select count(*) from marts.fct_scorecard_lines where fiscal_quarter = ?", [QUARTER]
+        ).fetchone()
+    assert lines == published_lines and 0 < with_value < lines
+    assert share == round(100 * with_value / lines, 1)
     with pytest.raises(UserError, match="between 0 and 1"):
         certify_quarter(home, QUARTER, HR, min_completeness=1.5)
     monkeypatch.setattr(certify_module, "_quality_blockers",
