@@ -2,6 +2,11 @@
     one aggregation that turns contributions into indicator values
     (docs/indicator-families.md, "Contributions"). -#}
 
+{#- The indicator families, each with its int_<family>_indicator_contributions model. -#}
+{% macro indicator_families() -%}
+    {{ return(['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning']) }}
+{%- endmacro %}
+
 {#- The columns every contribution model emits, with their portable types. -#}
 {% macro indicator_contribution_output(relation) -%}
     select

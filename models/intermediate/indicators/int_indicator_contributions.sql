@@ -2,7 +2,7 @@
     `scorecard explain` lists. The contributions of every family
     (int_<family>_indicator_contributions) without their 'grid' rows, which are not
     source rows; fct_indicator_values aggregates the same rows with the 'grid' rows. -#}
-{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
+{%- set families = indicator_families() -%}
 
 with
 

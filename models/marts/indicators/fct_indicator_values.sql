@@ -15,7 +15,7 @@
     incremental_strategy='replace_periods',
     on_schema_change='append_new_columns'
 ) }}
-{%- set families = ['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning'] -%}
+{%- set families = indicator_families() -%}
 
 with
 
