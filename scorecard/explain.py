@@ -27,7 +27,8 @@ AUDIENCES = ("bi", "hr")
 SCORECARD_SQL = """
     select scorecard_id, assignment_id, role_code, team_id, period_end_date, overlap_days,
         role_day_share, kpi_score, data_completeness, measured_weight, scorecard_status,
-        missing_sources, has_partial_coverage, score_360, quantitative_share, qualitative_share,
+        missing_sources, has_partial_coverage, score_360, score_360_target, score_360_points,
+        quantitative_share, qualitative_share,
         settings_version, computed_overall_score, overall_adjustment_points, is_adjusted,
         applied_appeal_ids, overall_score, band_code, traffic_light, is_pip_candidate,
         consecutive_red_quarters, rank_in_role, rank_in_team, role_value_coefficient,
@@ -279,14 +280,27 @@ def _status_text(card: dict[str, Any]) -> str:
     return text
 
 
+def _target_360(card: dict[str, Any]) -> str:
+    """How the 360 rating became points: against its target, or as it is without one."""
+    if card["score_360"] is None:
+        return ""
+    if card["score_360_target"] is None:
+        return f" (no 360 target: {_num(card['score_360_points'])} points)"
+    return (
+        f" against target {_num(card['score_360_target'])} = "
+        f"{_num(card['score_360_points'])} points"
+    )
+
+
 def _score_lines(card: dict[str, Any], points: float, weight: float) -> list[str]:
     """How a scored scorecard's KPI, overall score, band and rank are made."""
     return [
         f"  KPI {_num(card['kpi_score'])} = {_num(points)} points / {_num(weight, 3)} "
         f"weight with data (data completeness "
         f"{_num(100 * (card['data_completeness'] or 0), 0)}%)",
-        f"  360 {_num(card['score_360'])}; overall {_num(card['overall_score'])} = "
-        f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360"
+        f"  360 {_num(card['score_360'])}{_target_360(card)}; overall "
+        f"{_num(card['overall_score'])} = "
+        f"{card['quantitative_share']} x KPI + {card['qualitative_share']} x 360 points"
         + ("" if card["score_360"] is not None else " (no 360: KPI alone)")
         + (
             f" + {_num(card['overall_adjustment_points'])} appeal points"

@@ -324,6 +324,16 @@ def _ladder_words(rows: list[dict[str, Any]], code: str) -> str:
     )  # fmt: skip
 
 
+def _rating_words(card: dict[str, Any]) -> str:
+    """The 360 rating behind its points: 100 points is a rating at its target."""
+    if card.get("score_360_target") is None:
+        return ""
+    return (
+        f" points (a rating of {figure(card['score_360'], 2)} against a target of "
+        f"{figure(card['score_360_target'], 2)}: a rating at target earns 100 points)"
+    )
+
+
 def card_sentences(card: dict[str, Any], lines: list[dict[str, Any]]) -> list[str]:
     """The overall score of a scored scorecard in plain words; [] when it has no score."""
     if card.get("kpi_score") is None or card.get("overall_score") is None:
@@ -344,7 +354,7 @@ def card_sentences(card: dict[str, Any], lines: list[dict[str, Any]]) -> list[st
         sentences.append(
             f"It is {figure(100 * float(card['quantitative_share']), 1)}% of your {kpi} + "
             f"{figure(100 * float(card['qualitative_share']), 1)}% of your 360 "
-            f"{points(card['score_360'])}."
+            f"{points(card['score_360_points'])}{_rating_words(card)}."
         )
     measured = sum(float(line["weight"]) for line in lines if line.get("line_status") == "scored")
     earned = sum(float(line.get("weighted_points") or 0) for line in lines

@@ -62,8 +62,10 @@ def win_rate(**changes) -> dict:
 
 def card(**changes) -> dict:
     base = {
-        "kpi_score": 82.857, "overall_score": 76.0, "score_360": 60.0, "quantitative_share": 0.7,
-        "qualitative_share": 0.3, "band_code": "fail", "traffic_light": "red",
+        # 360: a rating of 45 against its target 75 = 100 x 45 / 75 = 60 points;
+        # overall 0.7 x 82.857 + 0.3 x 60 = 58.0 + 18 = 76.0
+        "kpi_score": 82.857, "overall_score": 76.0, "score_360": 45.0, "score_360_target": 75.0,
+        "score_360_points": 60.0, "quantitative_share": 0.7, "qualitative_share": 0.3, "band_code": "fail", "traffic_light": "red",
         "is_adjusted": False, "is_pip_candidate": False, "bands": BANDS, "lights": LIGHTS,
     }  # fmt: skip
     return {**base, **changes}
@@ -179,7 +181,8 @@ def test_card_sentences_name_band_light_blend_and_appeals():
     assert sentences[:5] == [
         "Overall score 76: band fail (excellent from 100, pass from 80, fail below 80); "
         "light red: failed.",
-        "It is 70% of your KPI 82.9 + 30% of your 360 60.",
+        "It is 70% of your KPI 82.9 + 30% of your 360 60 points (a rating of 45 against a "
+        "target of 75: a rating at target earns 100 points).",
         # 40 + 42.857 points over 0.4 + 0.6 of the weight
         "The KPI is the 82.86 points of the scored lines over the 100% of the weight that "
         "has data.",
@@ -187,3 +190,8 @@ def test_card_sentences_name_band_light_blend_and_appeals():
         "Lights: green from 100, yellow from 80, red below 80.",
     ]
     assert card_sentences(card(kpi_score=None, overall_score=None), lines) == []
+    # Without a 360 target the rating enters as it is, and no target is named.
+    untargeted = card(score_360=60.0, score_360_target=None, score_360_points=60.0)
+    assert (
+        card_sentences(untargeted, lines)[1] == "It is 70% of your KPI 82.9 + 30% of your 360 60."
+    )

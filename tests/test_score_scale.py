@@ -111,3 +111,38 @@ def test_bands_and_lights_agree_and_a_pip_only_follows_a_failing_score(demo_home
     for band, light, pip, low, high, _ in pairs:
         assert pip == (band == "fail"), (band, light, pip)
         assert {"fail": high < 80, "pass": low >= 80 and high < 100, "excellent": low >= 100}[band]
+
+
+def _seed_rows(seed: str) -> list[dict[str, str]]:
+    with (PROJECT_ROOT / "seeds" / seed).open() as handle:
+        return [row for row in csv.DictReader(handle) if not row["effective_to"]]
+
+
+@pytest.mark.slow
+def test_the_360_rating_enters_the_overall_score_against_its_target(demo_home):
+    """A 360 rating at its target is worth 100 points, like a line at its base target:
+    points = 100 x rating / 75 clamped to [0, 120] (seeds/indicator_definitions.csv), and
+    overall = quantitative_share x KPI + qualitative_share x points (role_settings.csv).
+    So a scorecard whose KPI and 360 both sit at target scores exactly 100."""
+    definition = next(r for r in _seed_rows("indicator_definitions.csv")
+                      if r["indicator_code"] == "score_360")  # fmt: skip
+    assert float(definition["default_target"]) == 75
+    shares = {r["role_code"]: (float(r["quantitative_share"]), float(r["qualitative_share"]))
+              for r in _seed_rows("role_settings.csv")}  # fmt: skip
+    cards = _rows(
+        demo_home,
+        """
+        select role_code, kpi_score, score_360, score_360_target, score_360_points,
+            overall_score
+        from marts.fct_scorecards
+        where score_360 is not null and overall_score is not null and not is_adjusted
+        """,
+    )
+    assert len(cards) > 100
+    for role, kpi, rating, target, points, overall in cards:
+        assert target == 75
+        assert points == pytest.approx(100 * min(max(rating / 75, 0.0), 1.2), abs=1e-6)
+        quantitative, qualitative = shares[role]
+        assert overall == pytest.approx(quantitative * kpi + qualitative * points, abs=2e-6)
+    capped = [card for card in cards if card[2] >= 90]  # 90 / 75 = 1.2: the cap
+    assert capped and all(card[4] == 120 for card in capped)

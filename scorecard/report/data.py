@@ -23,6 +23,7 @@ MOVERS = 10
 SCORECARDS_SQL = """
     select scorecard_id, employee_id, assignment_id, role_code, team_id, manager_employee_id,
         fiscal_quarter, overlap_days, role_day_share, kpi_score, data_completeness, score_360,
+        score_360_target, score_360_points,
         overall_score, band_code, band_rank, traffic_light, is_pip_candidate,
         consecutive_red_quarters, rank_in_role, rank_in_team, comparable_score,
         is_bonus_eligible, gates_passed, gates_failed, lines_scored, lines_missing,
@@ -46,7 +47,7 @@ LINES_SQL = """
 """
 # One point per employee and quarter: the assignment held longest in that quarter.
 TREND_SQL = """
-    select employee_id, fiscal_quarter, overall_score, kpi_score, score_360
+    select employee_id, fiscal_quarter, overall_score, kpi_score, score_360_points
     from marts.fct_scorecards
     where fiscal_quarter <= ?
     qualify row_number() over (

@@ -71,6 +71,13 @@ def _num(value: Any, digits: int = 1) -> str:
     return "-" if value is None else f"{float(value):,.{digits}f}"
 
 
+def _rating(card: dict[str, Any]) -> str:
+    """The 360 rating behind its points, when a target turned one into the other."""
+    if card.get("score_360") is None or card.get("score_360_target") is None:
+        return ""
+    return f": rating {_num(card['score_360'])} / target {_num(card['score_360_target'])}"
+
+
 def _pct(value: Any) -> str:
     return "-" if value is None else f"{100 * float(value):.0f}%"
 
@@ -331,7 +338,7 @@ class PageWriter:
                     for name, key, css in (
                         ("overall", "overall_score", "overall"),
                         ("KPI", "kpi_score", "kpi"),
-                        ("360", "score_360", "r360"),
+                        ("360 points", "score_360_points", "r360"),
                     )
                 ],
                 f"{employee_id} scores over quarters",
@@ -389,7 +396,8 @@ class PageWriter:
             f'<a href="#{team_anchor(card)}">{escape(card["team_id"])}</a> · '
             f"{_pct(card['role_day_share'])} of the quarter</h3>"
             f"<p>overall <b>{_num(card['overall_score'])}</b> "
-            f"(KPI {_num(card['kpi_score'])}, 360 {_num(card['score_360'])}) · band "
+            f"(KPI {_num(card['kpi_score'])}, 360 {_num(card['score_360_points'])}"
+            f"{_rating(card)}) · band "
             f"<b>{escape(card['band_code'] or '-')}</b> · {self.light(card['traffic_light'])} · "
             f"rank {card['rank_in_role'] or '-'} in role, {card['rank_in_team'] or '-'} in team"
             f" · data completeness {_pct(card['data_completeness'])}{pip}</p>{measured}"

@@ -21,9 +21,14 @@
     missing_sources    the source tables not delivered for the quarter behind the
                        scorecard's not_measured lines.
     score_360          the quarter's score_360 indicator of the same assignment (null
-                       when there is none).
-    overall_score      quantitative_share x kpi + qualitative_share x 360 (role_settings);
-                       without a 360 score the KPI score stands alone; null without a KPI.
+                       when there is none): the rating, 1-5 scaled to 0-100.
+    score_360_points   the rating on the score scale, where 100 means "target met", like
+                       a linear line: 100 x score_360 / score_360_target, clamped to the
+                       definition's floor and cap; the rating itself when the definition
+                       in force has no target.
+    overall_score      quantitative_share x kpi + qualitative_share x score_360_points
+                       (role_settings); without a 360 score the KPI score stands alone;
+                       null without a KPI.
     appeals            lines come from int_scorecard_lines_adjusted (accepted line
                        appeals applied), then accepted overall-score appeals add their
                        points; computed_overall_score is the same blend before any
@@ -103,6 +108,20 @@ traffic_lights as (
 bonus_pool_rules as (
 
     select * from {{ ref('bonus_pool_rules') }}
+
+),
+
+-- The 360 rating's target, floor and cap in force for the quarter.
+score_360_definitions as (
+
+    select
+        period_key as fiscal_quarter,
+        default_target as score_360_target,
+        floor_attainment,
+        cap_attainment
+    from {{ ref('int_indicator_definitions_by_period') }}
+    where period_grain = 'quarter'
+        and indicator_code = 'score_360'
 
 ),
 
@@ -348,32 +367,56 @@ kpi_scored as (
 
 ),
 
+-- The 360 rating as points on the score scale, as a linear line would score it.
+rated_360 as (
+
+    select
+        kpi_scored.*,
+        score_360_definitions.score_360_target,
+        {{ six_decimals("case
+                when kpi_scored.score_360 is null then null
+                when score_360_definitions.score_360_target is null
+                    or score_360_definitions.score_360_target <= 0 then kpi_scored.score_360
+                else 100 * least(
+                    greatest(
+                        kpi_scored.score_360 / score_360_definitions.score_360_target,
+                        score_360_definitions.floor_attainment
+                    ),
+                    score_360_definitions.cap_attainment
+                )
+            end") }} as score_360_points
+    from kpi_scored
+    left join score_360_definitions
+        on kpi_scored.fiscal_quarter = score_360_definitions.fiscal_quarter
+
+),
+
 -- Scores before any appeal (computed) and with the line adjustments (adjusted KPI).
 blended as (
 
     select
-        kpi_scored.*,
+        rated_360.*,
         settings_versions.settings_version,
         settings_versions.quantitative_share,
         settings_versions.qualitative_share,
         settings_versions.role_value_coefficient,
         coalesce(settings_versions.is_role_bonus_eligible, false) as is_role_bonus_eligible,
         {{ six_decimals("case
-                when kpi_scored.kpi_score is null then null
-                when kpi_scored.score_360 is null then kpi_scored.kpi_score
-                else settings_versions.quantitative_share * kpi_scored.kpi_score
-                    + settings_versions.qualitative_share * kpi_scored.score_360
+                when rated_360.kpi_score is null then null
+                when rated_360.score_360_points is null then rated_360.kpi_score
+                else settings_versions.quantitative_share * rated_360.kpi_score
+                    + settings_versions.qualitative_share * rated_360.score_360_points
             end") }} as blended_score,
         {{ six_decimals("case
-                when kpi_scored.computed_kpi_score is null then null
-                when kpi_scored.score_360 is null then kpi_scored.computed_kpi_score
-                else settings_versions.quantitative_share * kpi_scored.computed_kpi_score
-                    + settings_versions.qualitative_share * kpi_scored.score_360
+                when rated_360.computed_kpi_score is null then null
+                when rated_360.score_360_points is null then rated_360.computed_kpi_score
+                else settings_versions.quantitative_share * rated_360.computed_kpi_score
+                    + settings_versions.qualitative_share * rated_360.score_360_points
             end") }} as computed_overall_score
-    from kpi_scored
+    from rated_360
     left join settings_versions
-        on kpi_scored.role_code = settings_versions.role_code
-        and {{ definition_in_force('settings_versions', 'kpi_scored.period_end_date') }}
+        on rated_360.role_code = settings_versions.role_code
+        and {{ definition_in_force('settings_versions', 'rated_360.period_end_date') }}
 
 ),
 
@@ -601,6 +644,8 @@ final as (
         cast(missing_sources as {{ dbt.type_string() }}) as missing_sources,
         cast(has_partial_coverage = 1 as boolean) as has_partial_coverage,
         cast(score_360 as {{ dbt.type_float() }}) as score_360,
+        cast(score_360_target as {{ dbt.type_float() }}) as score_360_target,
+        cast(score_360_points as {{ dbt.type_float() }}) as score_360_points,
         settings_version,
         quantitative_share,
         qualitative_share,

@@ -103,6 +103,8 @@ final as (
         scorecards.missing_sources,
         scorecards.has_partial_coverage,
         scorecards.score_360,
+        scorecards.score_360_target,
+        scorecards.score_360_points,
         scorecards.computed_overall_score,
         scorecards.overall_adjustment_points,
         scorecards.overall_score,
