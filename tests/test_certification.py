@@ -221,36 +221,132 @@ def _store_rows(home: Paths, table: str) -> tuple[list[str], list[tuple]]:
         return export_rows(store, store.revision(QUARTER, None), table)
 
 
+SHEETS = {"scorecards": "Scorecards", "scorecard_lines": "Scorecard lines",
+          "review_360": "360 reviews", "bonus_allocations": "Bonus allocations"}  # fmt: skip
+
+
+def _sheet(workbook, name: str) -> tuple[list[str], list[dict]]:
+    rows = list(workbook[name].iter_rows(values_only=True))
+    return list(rows[0]), [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
 def test_xlsx_round_trip_equals_the_certified_rows(home, tmp_path):
     cert = _certified(home).certification
-    out = export_certified(home, QUARTER, "xlsx", tmp_path / "export").out
+    # --out under folders that do not exist yet (the README's ~/hr/2026-Q3)
+    out = export_certified(home, QUARTER, "xlsx", tmp_path / "hr" / "deep" / "export").out
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["content_hash"] == cert.content_hash
     assert set(manifest["files"]) == {"certified_results.xlsx"}
     workbook = openpyxl.load_workbook(out / "certified_results.xlsx")
-    assert workbook.sheetnames == ["Certification", *CERTIFIED_TABLES]
-    cover = {row[0]: row[1] for row in workbook["Certification"].iter_rows(values_only=True)}
-    assert cover["Quarter"] == QUARTER and cover["Revision"] == 1
-    assert cover["Content hash (sha256)"] == cert.content_hash
-    assert cover["Certified by"] == HR
-    for table in CERTIFIED_TABLES:
+    assert workbook.sheetnames == ["Summary", *SHEETS.values()]
+    for table, sheet_name in SHEETS.items():
         columns, rows = _store_rows(home, table)
-        sheet = list(workbook[table].iter_rows(values_only=True))
-        assert sheet[0][:3] == tuple(c.replace("_", " ").capitalize() for c in columns[:3])
-        assert len(sheet) - 1 == len(rows) == cert.row_counts[table]
-        for got, want in zip(sheet[1:], rows, strict=True):
-            for g, w in zip(got, want, strict=True):
-                if isinstance(w, float):
-                    assert g == pytest.approx(w, rel=1e-14) and isinstance(g, int | float)
-                elif isinstance(w, dt.date):
-                    assert g.date() == (w.date() if isinstance(w, dt.datetime) else w)
-                else:
-                    assert g == w or (w == "" and g is None)
-    sheet = list(workbook["scorecards"].iter_rows(values_only=True))
-    assert sheet[0][1:3] == ("Employee id", "Employee name")
-    names = {row[2] for row in sheet[1:]}
-    assert all(names) and not any(n.startswith("E-") for n in names)  # HR sees names
+        sheet = workbook[sheet_name]
+        header, body = _sheet(workbook, sheet_name)
+        assert manifest["tables"][table]["sheet"] == sheet_name
+        assert len(body) == len(rows) == cert.row_counts[table]
+        assert sheet.freeze_panes == "A2"
+        assert (
+            sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{len(rows) + 1}"
+        )
+        # Every certified value is in the sheet, unrounded (formats round what is shown).
+        labels = dict(zip(columns, _headers_of(columns), strict=True))
+        keys = CERTIFIED_TABLES[table][1]
+        found = {tuple(r[labels[k]] for k in keys): r for r in body}
+        for values in rows:
+            want = dict(zip(columns, values, strict=True))
+            got = found[tuple(want[k] for k in keys)]
+            for column, label in labels.items():
+                assert _same_cell(got[label], want[column]), (table, column, want)
     assert verify_export(home, out) == []
+
+
+def _headers_of(columns: list[str]) -> list[str]:
+    """The sheet header of each certified column (the workbook adds name columns)."""
+    from scorecard.certification.workbook import header as label
+
+    return [label(c, "EUR") for c in columns]
+
+
+def _same_cell(got, want) -> bool:
+    if isinstance(want, float):
+        return isinstance(got, int | float) and got == pytest.approx(want, rel=1e-14)
+    if isinstance(want, dt.date):
+        return got.date() == (want.date() if isinstance(want, dt.datetime) else want)
+    return got == want or (want == "" and got is None)
+
+
+def test_the_hr_workbook_reads_like_a_report(home, tmp_path):
+    """Summary first, names beside ids, sorted by team, manager and employee, number
+    formats per column and per line unit; figures checked against the certified rows."""
+    cert = _certified(home).certification
+    out = export_certified(home, QUARTER, "xlsx", tmp_path / "export").out
+    workbook = openpyxl.load_workbook(out / "certified_results.xlsx")
+    columns, rows = _store_rows(home, "scorecards")
+    cards = [dict(zip(columns, row, strict=True)) for row in rows]
+    summary = {r[0]: r[1] for r in workbook["Summary"].iter_rows(values_only=True)}
+    assert summary["Quarter"] == QUARTER and summary["Revision"] == 1
+    assert summary["Certified by"] == HR and summary["Content hash (sha256)"] == cert.content_hash
+    assert summary["Definitions hash (sha256)"] == cert.definitions_hash
+    assert summary["Scorecards"] == len(cards)
+    assert summary["Employees"] == len({c["employee_id"] for c in cards})
+    for band in ("excellent", "pass", "fail"):
+        count = sum(c["band_code"] == band for c in cards)
+        assert summary[f"Band {band}"] == count
+        assert summary[f"Band {band} (share)"] == pytest.approx(count / len(cards))
+    assert summary["Not banded (too little data or no activity)"] == sum(
+        c["band_code"] is None for c in cards
+    )
+    assert summary["PIP candidates"] == sum(bool(c["is_pip_candidate"]) for c in cards)
+    b_columns, b_rows = _store_rows(home, "bonus_allocations")
+    awards = [dict(zip(b_columns, row, strict=True)) for row in b_rows]
+    assert summary["Bonus pool (EUR)"] == pytest.approx(max(a["pool_rc"] for a in awards))
+    assert summary["Bonus awarded (EUR)"] == pytest.approx(sum(a["award_rc"] for a in awards))
+
+    header, body = _sheet(workbook, "Scorecards")
+    assert header[:9] == ["Scorecard id", "Employee id", "Employee name", "Assignment id",
+                          "Role code", "Role name", "Team id", "Manager id", "Manager name"]  # fmt: skip
+    assert {"KPI score", "PIP candidate", "360 rating (0-100)", "Held out amount (EUR)"} <= set(
+        header
+    )
+    names = {c["employee_id"]: c["employee_name"] for c in cards}
+    order = [(r["Team id"] or "", r["Manager id"] or "", r["Employee name"] or "") for r in body]
+    assert order == sorted(order)
+    assert all(r["Role name"] == r["Role code"].replace("_", " ").capitalize() for r in body)
+    named = [r for r in body if r["Manager id"] in names]
+    assert named and all(r["Manager name"] == names[r["Manager id"]] for r in named)
+    # heads of sales (E-HEAD-nn) manage directors but are not in the employees file:
+    # their name is left empty, never replaced by the id
+    assert not any((r["Manager name"] or "").startswith("E-") for r in body)
+    sheet = workbook["Scorecards"]
+    formats = {h: sheet.cell(2, i + 1).number_format for i, h in enumerate(header)}
+    assert formats["KPI score"] == formats["Overall score"] == "0.0"
+    assert formats["Role day share"] == formats["Data completeness"] == "0.0%"
+    assert formats["Held out amount (EUR)"] == '#,##0.00 "EUR"'
+    assert formats["Lines scored"] == "#,##0"
+    assert sheet.column_dimensions["C"].width > 12  # names are not cut at the default 8.43
+
+    header, body = _sheet(workbook, "Scorecard lines")
+    assert header[header.index("Indicator code") + 1] == "Indicator name"
+    by_code = {r["Indicator code"]: r["Indicator name"] for r in body}
+    assert by_code["new_customers"] == "New customers" and by_code["win_rate"] == "Win rate"
+    sheet = workbook["Scorecard lines"]
+    actual = header.index("Actual value") + 1
+    unit_formats = {r["Unit"]: sheet.cell(i + 2, actual).number_format
+                    for i, r in enumerate(body) if r["Actual value"] is not None}  # fmt: skip
+    assert unit_formats["ratio"] == "0.0%" and unit_formats["count"] == "#,##0"
+    assert unit_formats["currency_rc"] == '#,##0.00 "EUR"'
+    # within a scorecard the heaviest line comes first
+    card_order = [(r["Scorecard id"], -r["Weight"]) for r in body]
+    firsts = {}
+    for card, weight in card_order:
+        firsts.setdefault(card, []).append(weight)
+    assert all(weights == sorted(weights) for weights in firsts.values())
+
+    header, body = _sheet(workbook, "Bonus allocations")
+    assert "Award (EUR)" in header and "Pool (EUR)" in header
+    assert workbook["Bonus allocations"].cell(2, header.index("Award (EUR)") + 1).number_format \
+        == '#,##0.00 "EUR"'  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
@@ -295,11 +391,13 @@ def test_tampering_is_reported_file_by_file(home, tmp_path):
 
     xlsx_out = export_certified(home, QUARTER, "xlsx", tmp_path / "xlsx").out
     workbook = openpyxl.load_workbook(xlsx_out / "certified_results.xlsx")
-    workbook["bonus_allocations"].cell(row=3, column=1).value = "2099-Q1"
+    header = [c.value for c in workbook["Bonus allocations"][1]]
+    fiscal_quarter = header.index("Fiscal quarter") + 1
+    workbook["Bonus allocations"].cell(row=3, column=fiscal_quarter).value = "2099-Q1"
     workbook.save(xlsx_out / "certified_results.xlsx")
     problems = verify_export(home, xlsx_out)
     assert any("certified_results.xlsx: sha256 differs" in p for p in problems)
-    assert any(p.startswith("certified_results.xlsx sheet bonus_allocations row 3 column "
+    assert any(p.startswith("certified_results.xlsx sheet Bonus allocations row 3 column "
                             "Fiscal quarter: '2099-Q1'") for p in problems)  # fmt: skip
 
     parquet_out = export_certified(home, QUARTER, "parquet", tmp_path / "parquet").out
@@ -330,7 +428,7 @@ def test_hostile_certifier_and_note_are_neutralised_on_the_cover(home, tmp_path)
     certify_quarter(home, QUARTER, "@SUM(1+1)", note="+cmd|' /C calc'!A0")
     out = export_certified(home, QUARTER, "xlsx", tmp_path / "x").out
     workbook = openpyxl.load_workbook(out / "certified_results.xlsx")
-    cover = {r[0].value: r[1] for r in workbook["Certification"].iter_rows()}
+    cover = {r[0].value: r[1] for r in workbook["Summary"].iter_rows()}
     assert cover["Note"].value == "'+cmd|' /C calc'!A0" and cover["Note"].data_type == "s"
     assert cover["Certified by"].value == "'@SUM(1+1)"
     cells = [c for ws in workbook for row in ws.iter_rows() for c in row]

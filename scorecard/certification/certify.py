@@ -95,6 +95,9 @@ def _names_source(quarter: str) -> str:
         "(select employees.employee_id, employees.full_name as employee_name "
         "from warehouse.staging.stg_hr__employees as employees "
         "where employees.employee_id in (select employee_id from "
+        f"published.marts.fct_scorecards where fiscal_quarter = {literal(quarter)} "
+        # managers too: the HR workbook names the manager beside the manager's id
+        "union all select manager_employee_id from "
         f"published.marts.fct_scorecards where fiscal_quarter = {literal(quarter)}))"
     )
 

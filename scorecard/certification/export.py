@@ -28,16 +28,27 @@ from scorecard.certification.store import (
     Store,
     open_store,
 )
+from scorecard.certification.workbook import (
+    DATE,
+    SUMMARY_SHEET,
+    TWO_DECIMALS,
+    UNIT_COLUMNS,
+    WHOLE,
+    Sheet,
+    hr_sheets,
+    summary,
+    unit_format,
+)
 from scorecard.checksums import file_sha256
 from scorecard.errors import UserError
 from scorecard.faults import crash_point
 from scorecard.paths import Paths
+from scorecard.settings import effective
 from scorecard.sql import ident, literal
 
 FORMATS = ("xlsx", "csv", "parquet")
 MANIFEST = "manifest.json"
 WORKBOOK = "certified_results.xlsx"
-COVER_SHEET = "Certification"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,22 +66,35 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def readable(column: str) -> str:
-    """employee_id -> Employee id: the xlsx header (the manifest keeps the column name)."""
-    text = column.replace("_", " ")
-    return text[:1].upper() + text[1:]
+def employee_names(store: Store, cert: Certification) -> dict[str, str]:
+    """employee_id -> name as certified with the revision ({} for stores without names)."""
+    return dict(store.rows(cert, NAMES_TABLE)[1]) if cert.table_columns.get(NAMES_TABLE) else {}
 
 
 def export_rows(store: Store, cert: Certification, table: str) -> tuple[list[str], list[tuple]]:
     """The rows an export holds: the certified rows with employee_name after employee_id."""
     columns, rows = store.rows(cert, table)
-    names = dict(store.rows(cert, NAMES_TABLE)[1]) if cert.table_columns.get(NAMES_TABLE) else {}
+    names = employee_names(store, cert)
     if "employee_id" not in columns:
         return columns, rows
     at = columns.index("employee_id") + 1
     columns = [*columns[:at], "employee_name", *columns[at:]]
     rows = [(*row[:at], names.get(row[at - 1]), *row[at:]) for row in rows]
     return columns, rows
+
+
+Tables = dict[str, tuple[list[str], list[tuple]]]
+
+
+def workbook_sheets(paths: Paths, store: Store, cert: Certification,
+                    tables: Tables | None = None) -> list[Sheet]:  # fmt: skip
+    """The data sheets of the HR workbook (what the xlsx export writes and verify reads)."""
+    tables = tables or {t: export_rows(store, cert, t) for t in CERTIFIED_TABLES}
+    return hr_sheets(tables, employee_names(store, cert), reporting_currency(paths))
+
+
+def reporting_currency(paths: Paths) -> str:
+    return str(effective(paths)["reporting_currency"].value)
 
 
 def csv_text(value: Any) -> str:
@@ -102,64 +126,79 @@ def _check_out(out: Path) -> Path:
     if out.is_dir() and any(out.iterdir()):
         raise UserError(f"--out {out} is not empty: give a new or empty directory "
                         "(an export never overwrites other files)")  # fmt: skip
-    if not out.parent.is_dir():
-        raise UserError(f"--out {out}: the parent directory {out.parent} does not exist")
+    if out.parent.exists() and not out.parent.is_dir():
+        raise UserError(f"--out {out}: {out.parent} is a file, not a directory")
+    out.parent.mkdir(parents=True, exist_ok=True)  # ~/hr/2026-Q3 with no ~/hr yet
     return out
 
 
-def _cover(cert: Certification) -> list[tuple[str, Any]]:
-    return [
-        ("Quarter", cert.quarter),
-        ("Revision", cert.revision),
-        ("Certification id", cert.certification_id),
-        ("Certified by", neutralise(cert.certified_by)),
-        ("Certified at (UTC)", cert.certified_at),
-        ("Note", neutralise(cert.note or "")),
-        ("Reason for revision", neutralise(cert.reason or "")),
-        ("Content hash (sha256)", cert.content_hash),
-        ("Definitions hash (sha256)", cert.definitions_hash),
-        ("Code version", cert.code_version),
-        ("Previous revision", cert.previous_certification_id or ""),
-    ]
+def _width(header: str, values: list[Any]) -> float:
+    """A column wide enough for its header and its longest shown value (capped)."""
+    longest = max((len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+                   for v in values[:500] if v is not None), default=0)  # fmt: skip
+    return min(max(len(header), longest) + 2, 48)
 
 
-def _write_xlsx(scratch: Path, tables: dict[str, tuple[list[str], list[tuple]]],
-                cert: Certification) -> dict[str, dict]:  # fmt: skip
+def _write_xlsx(scratch: Path, paths: Paths, store: Store, cert: Certification,
+                tables: Tables) -> dict[str, dict]:  # fmt: skip
     import xlsxwriter
 
     path = scratch / WORKBOOK
     # strings_to_formulas/numbers off: a text cell is always written as text.
     workbook = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-        "default_date_format": "yyyy-mm-dd",
+        "default_date_format": DATE,
     })  # fmt: skip
-    bold = workbook.add_format({"bold": True})
-    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    cover = workbook.add_worksheet(COVER_SHEET)
-    cover.set_column(0, 0, 28)
-    cover.set_column(1, 1, 70)
-    for r, (label, value) in enumerate(_cover(cert)):
-        cover.write_string(r, 0, label, bold)
+    formats: dict[str | None, Any] = {}
+
+    def fmt(number_format: str | None) -> Any:
+        if number_format not in formats:
+            formats[number_format] = workbook.add_format(
+                {"num_format": number_format} if number_format else {}
+            )
+        return formats[number_format]
+
+    def write(sheet: Any, r: int, c: int, value: Any, number_format: str | None) -> None:
+        value = xlsx_value(value)
         if isinstance(value, dt.datetime):
-            cover.write_datetime(r, 1, value, stamp)
+            sheet.write_datetime(r, c, value, fmt("yyyy-mm-dd hh:mm:ss"))
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(r, c, value, fmt(DATE))
+        elif isinstance(value, str):
+            sheet.write_string(r, c, value)
+        elif isinstance(value, bool) or value is None:
+            sheet.write(r, c, value)
         else:
-            cover.write(r, 1, value)
+            default = WHOLE if isinstance(value, int) else TWO_DECIMALS
+            sheet.write_number(r, c, value, fmt(number_format or default))
+
+    bold = workbook.add_format({"bold": True, "bottom": 1})
+    currency = reporting_currency(paths)
+    sheets = workbook_sheets(paths, store, cert, tables)
+    cover = workbook.add_worksheet(SUMMARY_SHEET)
+    cover.set_column(0, 0, 44)
+    cover.set_column(1, 1, 70)
+    for r, (label, value, number_format) in enumerate(summary(cert, tables, currency)):
+        cover.write_string(r, 0, label, bold if r == 0 else None)
+        write(cover, r, 1, neutralise(value), number_format)
     entries = {}
-    for table, (columns, rows) in tables.items():
-        sheet = workbook.add_worksheet(table)
-        for c, column in enumerate(columns):
-            sheet.write_string(0, c, readable(column), bold)
-        for r, row in enumerate(rows, start=1):
+    for table, sheet_rows in zip(CERTIFIED_TABLES, sheets, strict=True):
+        sheet = workbook.add_worksheet(sheet_rows.name)
+        units = sheet_rows.columns.index("unit") if "unit" in sheet_rows.columns else None
+        for c, label in enumerate(sheet_rows.headers):
+            sheet.write_string(0, c, label, bold)
+            column = [row[c] for row in sheet_rows.rows]
+            sheet.set_column(c, c, _width(label, column))
+        for r, row in enumerate(sheet_rows.rows, start=1):
             for c, value in enumerate(row):
-                value = xlsx_value(value)
-                if isinstance(value, dt.datetime):
-                    sheet.write_datetime(r, c, value, stamp)
-                elif isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                else:
-                    sheet.write(r, c, value)
+                number_format = sheet_rows.formats[c]
+                if units is not None and sheet_rows.columns[c] in UNIT_COLUMNS:
+                    number_format = unit_format(row[units], currency)
+                write(sheet, r, c, value, number_format)
         sheet.freeze_panes(1, 0)
-        entries[table] = {"file": WORKBOOK, "sheet": table, "rows": len(rows), "columns": columns}
+        sheet.autofilter(0, 0, len(sheet_rows.rows), len(sheet_rows.columns) - 1)
+        entries[table] = {"file": WORKBOOK, "sheet": sheet_rows.name,
+                          "rows": len(sheet_rows.rows), "columns": sheet_rows.columns}  # fmt: skip
     workbook.close()
     return entries
 
@@ -225,7 +264,7 @@ def export_certified(paths: Paths, quarter: str, fmt: str, out: Path,
         scratch.mkdir()
         try:
             if fmt == "xlsx":
-                entries = _write_xlsx(scratch, tables, cert)
+                entries = _write_xlsx(scratch, paths, store, cert, tables)
             elif fmt == "csv":
                 entries = _write_csv(scratch, tables)
             else:

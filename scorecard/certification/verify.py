@@ -21,7 +21,7 @@ from scorecard.certification.export import (
     MANIFEST,
     csv_text,
     export_rows,
-    readable,
+    workbook_sheets,
     xlsx_value,
 )
 from scorecard.certification.store import CERTIFIED_TABLES, Store, open_store
@@ -118,7 +118,7 @@ def _compare(label: str, header: list, expected_header: list, found: list[list],
     return problems
 
 
-def _check_content(directory: Path, manifest: dict, store: Store) -> list[str]:
+def _check_content(paths: Paths, directory: Path, manifest: dict, store: Store) -> list[str]:
     cert = store.revision(manifest["quarter"], int(manifest["revision"]))
     problems = []
     if cert.certification_id != manifest["certification_id"]:
@@ -129,6 +129,8 @@ def _check_content(directory: Path, manifest: dict, store: Store) -> list[str]:
     if cert.content_hash != manifest["content_hash"]:
         problems.append(f"{MANIFEST}: content_hash differs from the certification store")
     fmt = manifest["format"]
+    if fmt == "xlsx":
+        sheets = dict(zip(CERTIFIED_TABLES, workbook_sheets(paths, store, cert), strict=True))
     for table in CERTIFIED_TABLES:
         entry = manifest["tables"].get(table)
         if not entry:
@@ -145,14 +147,14 @@ def _check_content(directory: Path, manifest: dict, store: Store) -> list[str]:
             problems += _compare(entry["file"], header, columns, body, want,
                                  lambda g, w: g == w)  # fmt: skip
         elif fmt == "xlsx":
-            data = _read_sheet(path, entry.get("sheet", table))
+            sheet = sheets[table]
+            data = _read_sheet(path, entry.get("sheet", sheet.name))
             if data is None:
-                problems.append(f"{entry['file']}: sheet {table} is missing")
+                problems.append(f"{entry['file']}: sheet {sheet.name} is missing")
                 continue
             header, body = (data[0], data[1:]) if data else ([], [])
-            problems += _compare(f"{entry['file']} sheet {table}", header,
-                                 [readable(c) for c in columns], body, rows,
-                                 _same_xlsx)  # fmt: skip
+            problems += _compare(f"{entry['file']} sheet {sheet.name}", header, sheet.headers,
+                                 body, sheet.rows, _same_xlsx)  # fmt: skip
         else:
             data = _read_parquet(path)
             problems += _compare(entry["file"], data[0], columns, data[1:], rows,
@@ -168,7 +170,7 @@ def verify_export(paths: Paths, directory: Path) -> list[str]:
     manifest = _read_manifest(directory)
     problems = _check_files(directory, manifest)
     with open_store(paths.certified_db, read_only=True) as store:
-        problems += _check_content(directory, manifest, store)
+        problems += _check_content(paths, directory, manifest, store)
     return problems
 
 
