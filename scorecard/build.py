@@ -35,6 +35,8 @@ from scorecard.settings import file_settings
 
 # The project's code and definitions (not the data): see code_fingerprint.
 CODE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
+# A finished dbt node: its name and how many nodes the command runs (None: unknown).
+NodeCallback = Callable[[str, int | None], None]
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
 FAILED = {"error", "fail", "runtime error"}
 # More new raw batches than this since the last build: a full build (see plan_build).
@@ -117,7 +119,7 @@ def _vars_mapping(text: str) -> dict:
 def run_dbt(
     paths: Paths,
     args: list[str],
-    on_node: Callable[[str], None] | None = None,
+    on_node: NodeCallback | None = None,
     project_dir: Path = PROJECT_ROOT,
     environment: Mapping[str, str] | None = None,
 ) -> BuildResult:
@@ -146,7 +148,9 @@ def run_dbt(
             if info.get("level") == "error":
                 errors.append(info.get("msg", "").strip())
             if on_node and info.get("name") in RESULT_EVENTS:
-                on_node(event.get("data", {}).get("node_info", {}).get("node_name", ""))
+                data = event.get("data", {})
+                # result events carry the node's index and the number of nodes selected
+                on_node(data.get("node_info", {}).get("node_name", ""), data.get("total"))
     results_file = Path(environment["DBT_TARGET_PATH"]) / "run_results.json"
     if child.returncode == 2 or not results_file.exists():
         # Python's own warnings (a RuntimeWarning of runpy, say) are not dbt's reason.
@@ -380,7 +384,7 @@ def _only_tests(excluded: list[str]) -> bool:
 
 def build_warehouse(
     paths: Paths,
-    on_node: Callable[[str], None] | None = None,
+    on_node: NodeCallback | None = None,
     extra_args: list[str] = (),
     project_dir: Path = PROJECT_ROOT,
     environment: Mapping[str, str] | None = None,

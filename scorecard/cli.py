@@ -10,20 +10,41 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from scorecard import __version__
-from scorecard.console import console, progress_bar, user_errors
+from scorecard.console import console, progress_bar, say, user_errors
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 from scorecard.state import RunRecorder, read_last_run
 
+# Plain click help (rich_markup_mode=None): flags show as switches, not `<bool>`, and
+# help texts are never read as markup.
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Scorecard Warehouse: ingest CRM, finance, survey and HR data; build fair scorecards.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"scorecard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Scorecard Warehouse: ingest CRM, finance, survey and HR data; build fair scorecards."""
+
+
 bench_app = typer.Typer(
+    rich_markup_mode=None,
     help="Benchmarks (results belong in docs/benchmarks.md). Without a subcommand: the whole "
     "pipeline on one engine, stage by stage."
 )
@@ -43,6 +64,7 @@ HomeOption = Annotated[
     ),
 ]
 ScaleOption = Annotated[float, typer.Option(help="Company size: 1 is about 1,000 employees.")]
+SCALE = 0.1  # the one default of every --scale (make demo's size: about 100 employees)
 SeedOption = Annotated[int, typer.Option(help="Random seed: same seed, same files.")]
 
 
@@ -73,13 +95,15 @@ def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str 
             progress=lambda name, i, n: bar.update(task, completed=i - 1, total=n, item=name),
         )  # fmt: skip
     for path in report.recovered:
-        console.print(f"[yellow]recovered:[/] removed uncommitted batch {path}")
-    for file, table, batch in report.skipped:
-        console.print(f"skipped {file} -> {table}: already loaded (batch {batch})")
+        say(("recovered:", "yellow"), f" removed uncommitted batch {path}")
+    if report.skipped:  # one line, not one per file: a re-run skips them all
+        files = [file for file, _, _ in report.skipped]
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        console.print(f"skipped {len(files)} file(s) already loaded with the same content: {shown}")
     for name in report.unmapped:
-        console.print(f"[yellow]ignored:[/] {name}: no mapping rule and not in the default layout")
+        say(("ignored:", "yellow"), f" {name}: no mapping rule and not in the default layout")
     for record in report.rejected:
-        console.print(f"[red]rejected:[/] {record.source_file} -> {record.table}: {record.error}")
+        say(("rejected:", "red"), f" {record.source_file} -> {record.table}: {record.error}")
     quarantined = sum(1 for r in report.loaded if r.rows_quarantined)
     console.print(
         f"ingested {len(report.loaded)} file(s): {report.rows_read:,} rows read = "
@@ -100,12 +124,13 @@ def _do_build(paths: Paths, unit_tests: str = "when-changed"):
 
     # A batch an interrupted ingest left uncommitted must not reach the warehouse.
     for path in RawZone(paths).recover():
-        console.print(f"[yellow]recovered:[/] removed uncommitted batch {path}")
+        say(("recovered:", "yellow"), f" removed uncommitted batch {path}")
 
     with progress_bar() as bar:
         task = bar.add_task("dbt build", total=None, item="")
         result = build_warehouse(
-            paths, on_node=lambda name: bar.update(task, advance=1, item=name),
+            paths,
+            on_node=lambda name, total: bar.update(task, advance=1, item=name, total=total),
             unit_tests=unit_tests,
         )  # fmt: skip
     skipped = " (unit tests skipped: code unchanged since they passed)"
@@ -126,7 +151,7 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
         run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s),
                          full=full)  # fmt: skip
     for outcome in run.warnings:  # critical failures: in the refusal below
-        console.print("[yellow]failed:[/] " + escape(outcome.describe()), highlight=False)
+        say(("failed:", "yellow"), " " + outcome.describe())
     console.print(
         f"checked {len(run.outcomes)} expectations in {len(chosen)} suites in {run.seconds:.1f} s: "
         f"{len(run.blocking)} critical failure(s), {len(run.warnings)} warning(s) "
@@ -184,7 +209,7 @@ def _warn_unconverted(serving_db: Path) -> None:
     from scorecard.coverage import read_unconverted
 
     for found in read_unconverted(serving_db):
-        console.print("warning: " + found.warning(), style="yellow", markup=False)
+        say(("warning: " + found.warning(), "yellow"))
 
 
 def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str):
@@ -198,14 +223,14 @@ def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: st
         f"{result.size_bytes / 2**20:.1f} MiB in {result.seconds:.1f} s: {result.path}"
     )
     if result.explanations_unavailable:
-        console.print(f"[yellow]explanations left out:[/] {result.explanations_unavailable}")
+        say(("explanations left out:", "yellow"), f" {result.explanations_unavailable}")
     return result
 
 
 @app.command()
 def generate(
     home: HomeOption = None,
-    scale: ScaleOption = 1.0,
+    scale: ScaleOption = SCALE,
     seed: SeedOption = 42,
     out: Annotated[Path | None, typer.Option(help="Landing directory to write.")] = None,
     as_of: Annotated[str, typer.Option(help="Last day of the generated history.")] = "2026-09-30",
@@ -272,7 +297,8 @@ def build(
 def check(
     home: HomeOption = None,
     boundary: Annotated[
-        str | None, typer.Option(help="Only the raw zone ('raw') or the marts ('marts').")
+        str | None, typer.Option(help="Only the raw zone ('raw') or the marts ('marts').",
+                     metavar="[raw|marts]")
     ] = None,
     full: Annotated[
         bool,
@@ -366,7 +392,7 @@ def publish_command(
 
 
 @app.command()
-def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 42) -> None:
+def demo(home: HomeOption = None, scale: ScaleOption = SCALE, seed: SeedOption = 42) -> None:
     """Generate a demo company, ingest it, build and publish (what `make demo` runs)."""
     from scorecard.settings import file_settings
 
@@ -390,7 +416,7 @@ def demo(home: HomeOption = None, scale: ScaleOption = 0.1, seed: SeedOption = 4
         with recorder.step("report"):
             _do_report(paths, None, None, "bi")
         recorder.succeed()
-        console.print(f"[green]demo ready.[/] warehouse: {paths.warehouse_db}")
+        say(("demo ready.", "green"), f" warehouse: {paths.warehouse_db}")
         console.print(f"BI reads: {paths.serving_db} (DuckDB) and {paths.parquet} (Parquet)")
         console.print(f"raw zone: {paths.raw}  quarantine: {paths.quarantine}")
         console.print("next: `scorecard status --json`")
@@ -403,6 +429,10 @@ def status(
 ) -> None:
     """Where the warehouse, serving database, Parquet output and report are; the last run."""
     paths = Paths.from_env(home)
+    with user_errors():
+        if not paths.home.is_dir():
+            raise UserError(f"no data home at {paths.home}: run `scorecard demo` (a demo "
+                            "company) or `scorecard ingest` first, or give --home")  # fmt: skip
     reports = sorted(paths.reports.glob("*.html")) if paths.reports.exists() else []
     info = {
         "version": __version__,
@@ -533,7 +563,7 @@ def contract_docs(
 
 
 @bench_app.command("ingest")
-def bench_ingest_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None:
+def bench_ingest_command(scale: ScaleOption = SCALE, seed: SeedOption = 42) -> None:
     """Time ingestion of a generated company: rows/s and peak memory."""
     from scorecard.bench import bench_ingest
 
@@ -568,7 +598,7 @@ def bench_queries_command(
 
 
 @bench_app.command("build")
-def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None:
+def bench_build_command(scale: ScaleOption = SCALE, seed: SeedOption = 42) -> None:
     """Time `dbt build` on a generated company against a scan floor over the raw zone."""
     from scorecard.bench import bench_build
 
@@ -594,12 +624,14 @@ def bench_build_command(scale: ScaleOption = 1.0, seed: SeedOption = 42) -> None
     )
 
 
-EngineOption = Annotated[str, typer.Option(help="duckdb, postgres or spark.")]
+EngineOption = Annotated[
+    str, typer.Option(help="duckdb, postgres or spark.", metavar="[duckdb|postgres|spark]")
+]
 
 
 @bench_app.callback(invoke_without_command=True)
 def bench_pipeline_command(
-    ctx: typer.Context, scale: ScaleOption = 1.0, engine: EngineOption = "duckdb",
+    ctx: typer.Context, scale: ScaleOption = SCALE, engine: EngineOption = "duckdb",
     seed: SeedOption = 42,
     skip_unit_tests: Annotated[
         bool, typer.Option(help="Build with --exclude test_type:unit (a fixed cost, not data).")
@@ -632,7 +664,7 @@ def bench_pipeline_command(
 
 @bench_app.command("incremental")
 def bench_incremental_command(
-    scale: ScaleOption = 1.0,
+    scale: ScaleOption = SCALE,
     seed: SeedOption = 42,
     skip_unit_tests: Annotated[
         bool, typer.Option(help="Build with --exclude test_type:unit (both builds).")
@@ -677,7 +709,9 @@ def report(
     out: Annotated[
         Path | None, typer.Option(help="HTML file (default <home>/reports/scorecard-Q.html).")
     ] = None,
-    audience: Annotated[str, typer.Option(help="bi (ids only) or hr (with names).")] = "bi",
+    audience: Annotated[
+        str, typer.Option(help="bi (ids only) or hr (with names).", metavar="[bi|hr]")
+    ] = "bi",
     home: HomeOption = None,
 ) -> None:
     """Write a quarter's scorecards as one self-contained, offline HTML report."""
@@ -752,9 +786,13 @@ def explain(
     indicator: Annotated[
         str | None, typer.Option(help="One indicator line, with its source rows.")
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", help="text or json.", metavar="[text|json]")
+    ] = "text",
     limit: Annotated[int, typer.Option(help="Source rows to list.")] = 20,
-    audience: Annotated[str, typer.Option(help="bi (ids only) or hr (with names).")] = "bi",
+    audience: Annotated[
+        str, typer.Option(help="bi (ids only) or hr (with names).", metavar="[bi|hr]")
+    ] = "bi",
     detail: Annotated[
         bool, typer.Option("--detail", help="Also ratio parts, ids, hashes and batch ids.")
     ] = False,

@@ -76,3 +76,94 @@ def test_status_json_lists_paths_and_last_run(tmp_path):
     assert info["last_report"] is None
     assert info["last_run"]["command"] == "ingest" and info["last_run"]["status"] == "succeeded"
     assert info["last_run"]["steps"][0]["detail"] == "0 loaded, 0 quarantined"
+
+
+def _scorecard(*args: str) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it with its output piped (not a terminal)."""
+    return subprocess.run([sys.executable, "-m", "scorecard", *args], capture_output=True,
+                          text=True)  # fmt: skip
+
+
+def test_version_and_help_follow_conventions():
+    from scorecard import __version__
+
+    assert runner.invoke(app, ["--version"]).output == f"scorecard {__version__}\n"
+    status = runner.invoke(app, ["status", "--help"]).output
+    assert "--json " in status and "<bool>" not in status  # a switch, not a value
+    export = " ".join(runner.invoke(app, ["export", "--help"]).output.split())
+    assert "--format [xlsx|csv|parquet]" in export
+    explain = " ".join(runner.invoke(app, ["explain", "--help"]).output.split())
+    assert "--format [text|json]" in explain and "--audience [bi|hr]" in explain
+    resolve = " ".join(runner.invoke(app, ["appeal", "resolve", "--help"]).output.split())
+    assert "--decision [accepted|rejected]" in resolve
+    # one --scale default: the demo's 0.1 everywhere
+    for command in ("generate", "demo", "bench ingest", "bench build", "bench"):
+        text = " ".join(runner.invoke(app, [*command.split(), "--help"]).output.split())
+        assert "--scale <float> Company size: 1 is about 1,000 employees. [default: 0.1]" in text
+
+
+def test_user_mistakes_are_one_error_line_and_a_nonzero_exit(tmp_path):
+    (tmp_path / "landing").mkdir()
+    encoding = _scorecard("ingest", "--home", str(tmp_path / "h"), "--landing",
+                          str(tmp_path / "landing"), "--encoding", "latin-9x")  # fmt: skip
+    assert encoding.returncode == 1
+    assert encoding.stderr.splitlines()[-1] == (
+        "error: --encoding 'latin-9x' is not a known text encoding "
+        "(e.g. utf-8, latin-1, cp1252, utf-16)"
+    )
+    assert not (tmp_path / "h" / "raw").exists()  # refused before anything was read
+    status = _scorecard("status", "--home", str(tmp_path / "nowhere"))
+    assert status.returncode == 1 and status.stdout == ""
+    # a long line stays one line when the output is not a terminal (no wrap at 80)
+    assert status.stderr.splitlines() == [
+        f"error: no data home at {tmp_path / 'nowhere'}: run `scorecard demo` (a demo company) "
+        "or `scorecard ingest` first, or give --home"
+    ]
+
+
+def test_file_names_headers_and_values_are_printed_as_text(tmp_path):
+    """Console markup and emoji codes in data are data: no MarkupError, no emoji, and the
+    documented exit code 2 for a rejected file."""
+    landing = tmp_path / "landing"
+    (landing / "hr").mkdir(parents=True)
+    (landing / "hr" / "employees.csv").write_text("employee_id,[/red]full_name\nE1,Ann\n")
+    (landing / "[" / ":x:").mkdir(parents=True)
+    (landing / "[" / ":x:" / "notes[bold].csv").write_text("a\n1\n")
+    result = _scorecard("ingest", "--home", str(tmp_path / "h"), "--landing", str(landing))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "MarkupError" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "ignored: [/:x:/notes[bold].csv: no mapping rule and not in the default layout" in lines
+    rejected = next(line for line in lines if line.startswith("rejected: hr/employees.csv"))
+    assert "[/red]full_name" in rejected
+    assert "\N{CROSS MARK}" not in result.stderr
+
+
+def test_a_second_ingest_collapses_its_skipped_files_into_one_line(tmp_path):
+    landing = tmp_path / "landing"
+    (landing / "hr").mkdir(parents=True)
+    (landing / "hr" / "employees.csv").write_text(
+        "employee_id,full_name,hire_date,termination_date,updated_at\n"
+        "E1,Ann Lee,2024-01-15,,2024-01-15 09:00:00\n"
+    )
+    home = str(tmp_path / "h")
+    assert _scorecard("ingest", "--home", home, "--landing", str(landing)).returncode == 0
+    again = _scorecard("ingest", "--home", home, "--landing", str(landing))
+    assert again.returncode == 0, again.stderr
+    skipped = [line for line in again.stderr.splitlines() if line.startswith("skipped")]
+    assert skipped == ["skipped 1 file(s) already loaded with the same content: hr/employees.csv"]
+
+
+def test_a_long_step_shows_a_heartbeat_when_output_is_not_a_terminal(capsys):
+    import time
+
+    from scorecard.console import Heartbeat
+
+    with Heartbeat(every=0.05) as beat:
+        task = beat.add_task("dbt build", total=None, item="")
+        beat.update(task, advance=1, item="stg_crm__orders", total=447)
+        time.sleep(0.3)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "dbt build..."
+    assert len(lines) >= 3  # a line every 0.05 s while the step runs
+    assert lines[-1].startswith("dbt build: 1/447, now stg_crm__orders (")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from scorecard.console import console, user_errors
+from scorecard.console import say, user_errors
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 
@@ -21,7 +21,9 @@ HomeOption = Annotated[
 QuarterArgument = Annotated[str, typer.Argument(help="Fiscal quarter, e.g. 2026-Q3.")]
 ByOption = Annotated[str, typer.Option("--by", help="Who does this (kept in the audit trail).")]
 
-appeal_app = typer.Typer(help="Appeals: raise and decide them (HR adjustments with reasons).")
+appeal_app = typer.Typer(
+    help="Appeals: raise and decide them (HR adjustments with reasons).", rich_markup_mode=None
+)
 
 
 @appeal_app.command("add")
@@ -48,7 +50,9 @@ def appeal_add(
 @appeal_app.command("resolve")
 def appeal_resolve(
     appeal_id: Annotated[str, typer.Argument(help="The appeal, e.g. AP-00012.")],
-    decision: Annotated[str, typer.Option(help="accepted or rejected.")],
+    decision: Annotated[
+        str, typer.Option(help="accepted or rejected.", metavar="[accepted|rejected]")
+    ],
     reason: Annotated[str, typer.Option(help="Why HR decided so.")],
     by: ByOption,
     points: Annotated[
@@ -92,7 +96,8 @@ def _cell(key: str, value) -> str:
 def appeal_list(
     quarter: Annotated[str | None, typer.Option(help="Only this quarter, e.g. 2026-Q3.")] = None,
     status: Annotated[
-        str | None, typer.Option(help="Only appeals in this state: open, accepted or rejected.")
+        str | None, typer.Option(help="Only appeals in this state: open, accepted or rejected.",
+                     metavar="[open|accepted|rejected]")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     home: HomeOption = None,
@@ -225,7 +230,9 @@ def certifications_command(
 def export_command(
     quarter: QuarterArgument,
     out: Annotated[Path, typer.Option(help="New or empty directory to write.")],
-    output_format: Annotated[str, typer.Option("--format", help="xlsx, csv or parquet.")] = "xlsx",
+    output_format: Annotated[
+        str, typer.Option("--format", help="xlsx, csv or parquet.", metavar="[xlsx|csv|parquet]")
+    ] = "xlsx",
     revision: Annotated[int | None, typer.Option(help="Revision (default: the latest).")] = None,
     home: HomeOption = None,
 ) -> None:
@@ -249,7 +256,7 @@ def verify_export_command(
     with user_errors():
         problems = verify_export(Paths.from_env(home), directory)
         for problem in problems:
-            console.print(f"[red]tampered:[/] {problem}", highlight=False, soft_wrap=True)
+            say(("tampered:", "red"), f" {problem}")
         if problems:
             raise UserError(f"{directory}: {len(problems)} problem(s): the export does not "
                             "match its certification")  # fmt: skip

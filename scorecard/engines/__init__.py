@@ -10,11 +10,11 @@ and add it to ENGINES (imports are lazy: an engine's driver loads only when used
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from scorecard.build import BuildResult
+from scorecard.build import BuildResult, NodeCallback
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 
@@ -32,7 +32,7 @@ class Engine(Protocol):
     name: str
 
     def build(
-        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+        self, on_node: NodeCallback | None = None, extra_args: Sequence[str] = ()
     ) -> BuildResult:
         """`dbt build` (seeds, models, all tests) over the home's raw zone; failures raise.
         `extra_args` go to dbt (e.g. `--exclude test_type:unit`)."""

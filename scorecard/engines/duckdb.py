@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 
-from scorecard.build import BuildResult, build_warehouse
+from scorecard.build import BuildResult, NodeCallback, build_warehouse
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 from scorecard.sql import ident
@@ -22,7 +22,7 @@ class DuckDBEngine:
     name: str = "duckdb"
 
     def build(
-        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+        self, on_node: NodeCallback | None = None, extra_args: Sequence[str] = ()
     ) -> BuildResult:
         return build_warehouse(self.paths, on_node=on_node, extra_args=list(extra_args))
 

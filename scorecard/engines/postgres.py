@@ -10,14 +10,14 @@ change of columns reloads the table. Each table changes in its own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from scorecard.build import BuildResult, build_warehouse
+from scorecard.build import BuildResult, NodeCallback, build_warehouse
 from scorecard.contract import Table, load_contract
 from scorecard.errors import UserError
 from scorecard.ingest.lock import raw_zone_lock
@@ -137,7 +137,7 @@ class PostgresEngine:
     name: str = "postgres"
 
     def build(
-        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+        self, on_node: NodeCallback | None = None, extra_args: Sequence[str] = ()
     ) -> BuildResult:
         # As `scorecard build` does: a batch an interrupted ingest left uncommitted
         # must not reach the warehouse. The build must plan on the raw zone it loaded.

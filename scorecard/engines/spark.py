@@ -14,14 +14,14 @@ parts at `<warehouse dir>/<schema>.db/<table>`).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from scorecard.build import BuildResult, build_warehouse
+from scorecard.build import BuildResult, NodeCallback, build_warehouse
 from scorecard.errors import UserError
 from scorecard.paths import Paths
 from scorecard.sql import literal
@@ -62,7 +62,7 @@ class SparkEngine:
     name: str = "spark"
 
     def build(
-        self, on_node: Callable[[str], None] | None = None, extra_args: Sequence[str] = ()
+        self, on_node: NodeCallback | None = None, extra_args: Sequence[str] = ()
     ) -> BuildResult:
         spark_dir(self.paths).mkdir(parents=True, exist_ok=True)
         return build_warehouse(

@@ -22,7 +22,14 @@ from scorecard.checksums import file_sha256
 from scorecard.contract import Table, load_contract, load_order
 from scorecard.errors import FileRejected, UserError
 from scorecard.ingest.lock import raw_zone_lock
-from scorecard.ingest.mapping import READABLE_SUFFIXES, FileRule, Mapping, load_mapping, rules_for
+from scorecard.ingest.mapping import (
+    READABLE_SUFFIXES,
+    FileRule,
+    Mapping,
+    check_encoding,
+    load_mapping,
+    rules_for,
+)
 from scorecard.ingest.readers import ROW_NUMBER, read_landing_file
 from scorecard.ingest.validate import TEXT_SUFFIX, check_rows, filter_rows, plan_columns
 from scorecard.ingest.zone import IngestLogRecord, RawZone
@@ -98,6 +105,8 @@ def ingest(
 ) -> IngestReport:
     if not landing.is_dir():
         raise UserError(f"landing directory {landing} does not exist")
+    if encoding is not None:
+        check_encoding(encoding, "--encoding")
     # Held from recovering the raw zone to the last commit (scorecard/ingest/lock.py).
     with raw_zone_lock(paths, "ingest"):
         tables = load_contract()

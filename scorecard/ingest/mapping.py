@@ -12,6 +12,7 @@ default layout `<source>/<table>[__suffix].<csv|parquet|xlsx>`.
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -153,7 +154,7 @@ def _parse_rule(where: str, node: object, tables: dict[str, Table]) -> FileRule:
         values=values,
         null_values=tuple(str(v) for v in node.get("null_values", DEFAULT_NULL_VALUES)),
         delimiter=delimiter,
-        encoding=node.get("encoding"),
+        encoding=_encoding(node.get("encoding"), where),
         sheet=node.get("sheet"),
         where=_parse_condition(f"{where}.where", node.get("where")),
         where_not=_parse_condition(f"{where}.where_not", node.get("where_not")),
@@ -201,3 +202,19 @@ def rules_for(
         return matched
     table = default_table_for(relative, tables)
     return [FileRule(table=table)] if table else []
+
+
+def check_encoding(encoding: str, where: str) -> None:
+    """A misspelt encoding is refused before any file is read, not found mid-ingest."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UserError(f"{where} {encoding!r} is not a known text encoding "
+                        "(e.g. utf-8, latin-1, cp1252, utf-16)") from None  # fmt: skip
+
+
+def _encoding(encoding: object, where: str) -> str | None:
+    if encoding is None:
+        return None
+    check_encoding(str(encoding), f"{where}: encoding")
+    return str(encoding)
