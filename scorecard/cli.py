@@ -720,13 +720,26 @@ def report(
 
 
 @app.command()
-def docs(home: HomeOption = None) -> None:
-    """`dbt docs generate` for this home: lineage of sources, models and exposures."""
-    from scorecard.dbt_docs import generate_docs
+def docs(
+    home: HomeOption = None,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Also serve the site on 127.0.0.1.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve (0: any free port).")] = 8080,
+) -> None:
+    """Lineage of sources, models and exposures (dbt docs), readable offline."""
+    from scorecard import dbt_docs
 
-    with user_errors(), console.status("dbt docs generate"):
-        site = generate_docs(Paths.from_env(home))
-    typer.echo(f"docs site: {site.index} (serve with `dbt docs serve` or open the folder)")
+    with user_errors():
+        with console.status("dbt docs generate"):
+            site = dbt_docs.generate_docs(Paths.from_env(home))
+        typer.echo(f"docs site: {site.static_index}")
+        typer.echo("  open that file in a browser (one file, works offline from file://)")
+        if not serve:
+            typer.echo("  or run `scorecard docs --serve` to serve the site on 127.0.0.1")
+            return
+        dbt_docs.serve(site, port, lambda url: typer.echo(f"serving {site.folder} at {url} "
+                                                          "(Ctrl-C stops)"))  # fmt: skip
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
