@@ -48,6 +48,25 @@
         {{ l }}batch_id
 {%- endmacro %}
 
+{#- The observation and the reasons of a contribution row, each a SQL expression or, left
+    out, a typed null: observation_value (what a median reads), null_reason (this row
+    makes the value undefined) and empty_reason (what an empty value means). -#}
+{% macro contribution_details(observation_value=none, null_reason=none, empty_reason=none) -%}
+    {{ observation_value if observation_value is not none else 'cast(null as ' ~ dbt.type_float() ~ ')' }} as observation_value,
+        {{ null_reason if null_reason is not none else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as null_reason,
+        {{ empty_reason if empty_reason is not none else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as empty_reason
+{%- endmacro %}
+
+{#- The attribution rule (docs/indicator-families.md, "Rules every family follows"), as a
+    join condition: a source row belongs to the row of `grid` of its employee
+    (`employee_column`) whose overlap range contains its date (`event_date`, a date
+    expression). -#}
+{% macro attributed_to_grid_row(employee_column, event_date, grid='grid') -%}
+    {{ grid }}.employee_id = {{ employee_column }}
+        and {{ event_date }} >= {{ grid }}.overlap_start_date
+        and {{ event_date }} <= {{ grid }}.overlap_end_date
+{%- endmacro %}
+
 {#- One 'grid' contribution per row of `grid` for an indicator (rule R6): the value exists
     even when no source row contributes, empty_reason says what an empty value means for
     this indicator (used when the denominator sums to 0), and null_reason, a SQL
@@ -71,9 +90,10 @@
         cast(null as {{ dbt.type_string() }}) as batch_id,
         {{ numerator }} as numerator_contribution,
         {{ denominator }} as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ null_reason }} as null_reason,
-        {% if empty_reason is none %}cast(null as {{ dbt.type_string() }}){% else %}'{{ empty_reason }}'{% endif %} as empty_reason,
+        {{ contribution_details(
+            null_reason=null_reason,
+            empty_reason=none if empty_reason is none else "'" ~ empty_reason ~ "'"
+        ) }},
         'the period row itself, not a source row' as note
     from grid
 {%- endmacro %}
