@@ -80,9 +80,7 @@ invoices_due_by_period as (
         invoices.batch_id
     from employee_periods
     inner join invoices
-        on employee_periods.employee_id = invoices.employee_id
-        and invoices.due_date >= employee_periods.overlap_start_date
-        and invoices.due_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.due_date', grid='employee_periods') }}
     where not invoices.is_credit_note
 
 ),
@@ -258,9 +256,7 @@ cost_of_sales_invoices as (
         invoices.batch_id
     from employee_periods
     inner join invoices
-        on employee_periods.employee_id = invoices.employee_id
-        and invoices.invoice_date >= employee_periods.overlap_start_date
-        and invoices.invoice_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date', grid='employee_periods') }}
 
 ),
 
@@ -302,9 +298,7 @@ inventory_snapshots_in_grid as (
         inventory_snapshots_converted.batch_id
     from employee_periods
     inner join inventory_snapshots_converted
-        on employee_periods.employee_id = inventory_snapshots_converted.employee_id
-        and inventory_snapshots_converted.snapshot_date >= employee_periods.overlap_start_date
-        and inventory_snapshots_converted.snapshot_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('inventory_snapshots_converted.employee_id', 'inventory_snapshots_converted.snapshot_date', grid='employee_periods') }}
 
 ),
 
@@ -316,9 +310,7 @@ evidence_rows as (
         {{ contribution_source('collection_rate', 'finance.invoices', 'invoice_id') }},
         0 as numerator_contribution,
         amount_rc as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'invoices due in the period total zero' as empty_reason,
+        {{ contribution_details(empty_reason="'invoices due in the period total zero'") }},
         'invoice due ' || cast(due_date as {{ dbt.type_string() }}) as note,
         currency_code,
         case when amount_rc is null then 'invoices due' end as without_rate
@@ -330,9 +322,7 @@ evidence_rows as (
         {{ contribution_source('collection_rate', 'finance.payments', 'payment_id') }},
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'invoices due in the period total zero' as empty_reason,
+        {{ contribution_details(empty_reason="'invoices due in the period total zero'") }},
         'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id as note,
         currency_code,
         case when amount_rc is null then 'payments collected' end as without_rate
@@ -350,9 +340,7 @@ evidence_rows as (
         ) }},
         dso_evidence.numerator_contribution,
         dso_evidence.denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         dso_evidence.note,
         invoices.currency_code,
         dso_evidence.without_rate
@@ -375,9 +363,7 @@ evidence_rows as (
             else 0
         end as numerator_contribution,
         open_invoices_at_period_end.open_amount_rc as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due' end
         || ' (due ' || cast(open_invoices_at_period_end.due_date as {{ dbt.type_string() }})
         || ', open balance at ' || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
@@ -394,9 +380,7 @@ evidence_rows as (
         {{ contribution_source('inventory_turnover', 'finance.invoices', 'invoice_id') }},
         coalesce(cost_of_sales_rc, 0) * 12 / months_in_period as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case when is_credit_note then 'credit note: cost of sales' else 'cost of sales' end
         || ' annualised (x 12 / ' || cast(months_in_period as {{ dbt.type_string() }}) || ' months)'
         as note,
@@ -421,9 +405,7 @@ evidence_rows as (
         batch_id,
         0 as numerator_contribution,
         inventory_value_rc / snapshot_count as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'average inventory value is zero' as empty_reason,
+        {{ contribution_details(empty_reason="'average inventory value is zero'") }},
         'snapshot value / ' || cast(snapshot_count as {{ dbt.type_string() }}) || ' snapshots averaged' as note,
         currency_code,
         case when inventory_value_rc is null then 'inventory snapshots' end as without_rate
