@@ -105,9 +105,8 @@ judged as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat([
-            'manager_employee_id', "'|'", 'fiscal_quarter', "'|'", 'band_code'
-        ])) }} as {{ dbt.type_string() }}) as band_calibration_id,
+        cast({{ surrogate_key(['manager_employee_id', 'fiscal_quarter', 'band_code']) }}
+            as {{ dbt.type_string() }}) as band_calibration_id,
         cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
         cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,
         cast(band_code as {{ dbt.type_string() }}) as band_code,

@@ -88,7 +88,7 @@ evaluated as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat(['scorecard_id', "'|'", 'gate_code'])) }}
+        cast({{ surrogate_key(['scorecard_id', 'gate_code']) }}
             as {{ dbt.type_string() }}) as scorecard_gate_id,
         cast(scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
         cast(employee_id as {{ dbt.type_string() }}) as employee_id,

@@ -15,9 +15,8 @@ scorecard_lines as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat([
-            'employee_id', "'|'", 'assignment_id', "'|'", 'fiscal_quarter'
-        ])) }} as {{ dbt.type_string() }}) as scorecard_id,
+        cast({{ surrogate_key(['employee_id', 'assignment_id', 'fiscal_quarter']) }}
+            as {{ dbt.type_string() }}) as scorecard_id,
         cast(employee_id as {{ dbt.type_string() }}) as employee_id,
         cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
         cast(role_code as {{ dbt.type_string() }}) as role_code,
