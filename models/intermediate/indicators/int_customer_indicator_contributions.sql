@@ -724,15 +724,19 @@ profile_update_timeliness as (
     ~ " (owned accounts go to the row held then)' end" -%}
 all_contributions as (
 
-    select * from new_customers
+    {%- for block in [
+        'new_customers', 'new_customer_quality', 'customer_retention_rate', 'repurchase_rate',
+        'strategic_account_penetration', 'visit_frequency', 'key_customer_revisit_coverage',
+        'profile_completeness', 'profile_update_timeliness',
+    ] %}
+    select * from {{ block }}
     union all
+    {%- endfor %}
     {{ grid_contributions(
         'new_customers',
         null_reason='case when grid.is_before_new_customer_history then ' ~ history_reason ~ ' end',
         numerator='case when grid.is_before_new_customer_history then null else 0 end'
     ) }}
-    union all
-    select * from new_customer_quality
     union all
     {{ grid_contributions(
         'new_customer_quality',
@@ -744,35 +748,11 @@ all_contributions as (
         denominator='case when grid.expected_new_customer_revenue_rc is null then null else 0 end'
     ) }}
     union all
-    select * from customer_retention_rate
-    union all
     {{ grid_contributions('customer_retention_rate', 'no customers with orders in the previous period') }}
-    union all
-    select * from repurchase_rate
     union all
     {{ grid_contributions('repurchase_rate', 'no customers with orders in the period') }}
     union all
-    select * from strategic_account_penetration
-    union all
-    {{ grid_contributions(
-        'strategic_account_penetration', 'no strategic accounts owned at the period end', null_reason=not_held
-    ) }}
-    union all
-    select * from visit_frequency
-    union all
     {{ grid_contributions('visit_frequency', denominator='grid.months_in_period') }}
-    union all
-    select * from key_customer_revisit_coverage
-    union all
-    {{ grid_contributions(
-        'key_customer_revisit_coverage', 'no tier-A accounts owned in the period', null_reason=not_held
-    ) }}
-    union all
-    select * from profile_completeness
-    union all
-    {{ grid_contributions('profile_completeness', 'no accounts owned at the period end', null_reason=not_held) }}
-    union all
-    select * from profile_update_timeliness
     union all
     {{ grid_contributions(
         'profile_update_timeliness',
@@ -780,6 +760,15 @@ all_contributions as (
         null_reason="case when grid.profile_update_window_days is null"
             ~ " then 'recording window (parameter_value) not defined' end"
     ) }}
+    {#- Owned accounts are a state at the period end, scored on the row held then. #}
+    {%- for indicator_code, empty_reason in [
+        ('strategic_account_penetration', 'no strategic accounts owned at the period end'),
+        ('key_customer_revisit_coverage', 'no tier-A accounts owned in the period'),
+        ('profile_completeness', 'no accounts owned at the period end'),
+    ] %}
+    union all
+    {{ grid_contributions(indicator_code, empty_reason, null_reason=not_held) }}
+    {%- endfor %}
 
 ),
 

@@ -450,21 +450,20 @@ all_contributions as (
     union all
     {{ grid_contributions('collection_rate', 'no invoices due in the period') }}
     union all
-    {{ grid_contributions(
-        'days_sales_outstanding',
-        'no revenue recognised in the period',
-        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
-            ~ " then 'assignment not held at the end of the period' end"
-    ) }}
-    union all
-    {{ grid_contributions(
-        'overdue_receivables_ratio',
-        'no open receivables at the end of the period',
-        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
-            ~ " then 'assignment not held at the end of the period' end"
-    ) }}
-    union all
     {{ grid_contributions('inventory_turnover', 'no inventory snapshots in the period') }}
+    {#- The receivables book is a state at the period end, scored on the row held then. #}
+    {%- for indicator_code, empty_reason in [
+        ('days_sales_outstanding', 'no revenue recognised in the period'),
+        ('overdue_receivables_ratio', 'no open receivables at the end of the period'),
+    ] %}
+    union all
+    {{ grid_contributions(
+        indicator_code,
+        empty_reason,
+        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
+            ~ " then 'assignment not held at the end of the period' end"
+    ) }}
+    {%- endfor %}
 
 ),
 

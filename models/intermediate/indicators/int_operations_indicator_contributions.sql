@@ -333,27 +333,26 @@ contributions as (
 
 ),
 
+{#- What an empty value means, per indicator: on its 'grid' row. -#}
+{%- set empty_reasons = [
+    ('contract_fulfilment_on_time', 'no contracts due in the period'),
+    ('inquiry_response_24h', 'no inquiries received in the period'),
+    ('inquiry_response_48h', 'no inquiries received in the period'),
+    ('complaint_closure_rate', 'no complaints received in the period'),
+    ('order_entry_24h', 'no orders received in the period'),
+    ('order_error_rate', 'no orders received in the period'),
+    ('rfq_response_hours', 'no RFQs received in the period'),
+    ('report_on_time_rate', 'no reports due in the period'),
+] %}
 all_contributions as (
 
     select * from contributions
     union all
-    {{ grid_contributions('contract_fulfilment_on_time', 'no contracts due in the period') }}
-    union all
-    {{ grid_contributions('inquiry_response_24h', 'no inquiries received in the period') }}
-    union all
-    {{ grid_contributions('inquiry_response_48h', 'no inquiries received in the period') }}
-    union all
-    {{ grid_contributions('complaint_closure_rate', 'no complaints received in the period') }}
-    union all
-    {{ grid_contributions('order_entry_24h', 'no orders received in the period') }}
-    union all
-    {{ grid_contributions('order_error_rate', 'no orders received in the period') }}
-    union all
     {{ grid_contributions('orders_processed', denominator='grid.months_in_period') }}
+    {%- for indicator_code, empty_reason in empty_reasons %}
     union all
-    {{ grid_contributions('rfq_response_hours', 'no RFQs received in the period') }}
-    union all
-    {{ grid_contributions('report_on_time_rate', 'no reports due in the period') }}
+    {{ grid_contributions(indicator_code, empty_reason) }}
+    {%- endfor %}
 
 ),
 

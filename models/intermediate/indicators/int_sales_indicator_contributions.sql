@@ -407,51 +407,38 @@ grid as (
 
 ),
 
+{#- The indicator blocks, and what an empty value means per indicator (none for the
+    counts and sums: their zero is true): on its 'grid' row. -#}
+{%- set indicator_blocks = [
+    'sales_revenue', 'average_order_value', 'gross_profit_margin', 'proposal_conversion_rate',
+    'win_rate', 'deals_won', 'won_deal_amounts', 'first_contact_to_proposal_days',
+    'sales_cycle_days', 'inquiry_to_deal_conversion',
+] %}
+{%- set empty_reasons = [
+    ('sales_revenue', none),
+    ('average_order_value', 'no confirmed or shipped orders in the period'),
+    ('gross_profit_margin', 'no invoices with a cost of sales in the period'),
+    ('proposal_conversion_rate', 'no proposals sent in the period'),
+    ('win_rate', 'no opportunities closed in the period'),
+    ('deals_won', none),
+    ('won_deal_value', none),
+    ('average_won_deal_value', 'no opportunities won in the period'),
+    ('first_contact_to_proposal_days', 'no proposals with a recorded first contact sent in the period'),
+    ('sales_cycle_days', 'no deals with a recorded first contact won in the period'),
+    ('inquiry_to_deal_conversion', 'no inquiries received in the period'),
+] %}
 all_contributions as (
 
-    select * from sales_revenue
+    {%- for block in indicator_blocks %}
+    select * from {{ block }}
     union all
-    {{ grid_contributions('sales_revenue') }}
+    {%- endfor %}
+    {%- for indicator_code, empty_reason in empty_reasons %}
+    {{ grid_contributions(indicator_code, empty_reason) }}
+    {%- if not loop.last %}
     union all
-    select * from average_order_value
-    union all
-    {{ grid_contributions('average_order_value', 'no confirmed or shipped orders in the period') }}
-    union all
-    select * from gross_profit_margin
-    union all
-    {{ grid_contributions('gross_profit_margin', 'no invoices with a cost of sales in the period') }}
-    union all
-    select * from proposal_conversion_rate
-    union all
-    {{ grid_contributions('proposal_conversion_rate', 'no proposals sent in the period') }}
-    union all
-    select * from win_rate
-    union all
-    {{ grid_contributions('win_rate', 'no opportunities closed in the period') }}
-    union all
-    select * from deals_won
-    union all
-    {{ grid_contributions('deals_won') }}
-    union all
-    select * from won_deal_amounts
-    union all
-    {{ grid_contributions('won_deal_value') }}
-    union all
-    {{ grid_contributions('average_won_deal_value', 'no opportunities won in the period') }}
-    union all
-    select * from first_contact_to_proposal_days
-    union all
-    {{ grid_contributions(
-        'first_contact_to_proposal_days', 'no proposals with a recorded first contact sent in the period'
-    ) }}
-    union all
-    select * from sales_cycle_days
-    union all
-    {{ grid_contributions('sales_cycle_days', 'no deals with a recorded first contact won in the period') }}
-    union all
-    select * from inquiry_to_deal_conversion
-    union all
-    {{ grid_contributions('inquiry_to_deal_conversion', 'no inquiries received in the period') }}
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
