@@ -7,25 +7,34 @@
     {{ return(['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning']) }}
 {%- endmacro %}
 
-{#- The columns every contribution model emits, with their portable types. -#}
+{#- The columns every contribution model emits, in order, with their portable types. -#}
+{% macro contribution_columns() -%}
+    {{ return([
+        ('employee_id', dbt.type_string()),
+        ('assignment_id', dbt.type_string()),
+        ('period_grain', dbt.type_string()),
+        ('period_key', dbt.type_string()),
+        ('indicator_code', dbt.type_string()),
+        ('source_table', dbt.type_string()),
+        ('source_key', dbt.type_string()),
+        ('source_file', dbt.type_string()),
+        ('source_row_number', dbt.type_bigint()),
+        ('batch_id', dbt.type_string()),
+        ('numerator_contribution', dbt.type_float()),
+        ('denominator_contribution', dbt.type_float()),
+        ('observation_value', dbt.type_float()),
+        ('null_reason', dbt.type_string()),
+        ('empty_reason', dbt.type_string()),
+        ('note', dbt.type_string()),
+    ]) }}
+{%- endmacro %}
+
+{#- A contribution model's output: its rows with the contract's columns and types. -#}
 {% macro indicator_contribution_output(relation) -%}
     select
-        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
-        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
-        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-        cast(period_key as {{ dbt.type_string() }}) as period_key,
-        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
-        cast(source_table as {{ dbt.type_string() }}) as source_table,
-        cast(source_key as {{ dbt.type_string() }}) as source_key,
-        cast(source_file as {{ dbt.type_string() }}) as source_file,
-        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
-        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
-        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
-        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
-        cast(null_reason as {{ dbt.type_string() }}) as null_reason,
-        cast(empty_reason as {{ dbt.type_string() }}) as empty_reason,
-        cast(note as {{ dbt.type_string() }}) as note
+        {%- for column, data_type in contribution_columns() %}
+        cast({{ column }} as {{ data_type }}) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from {{ relation }}
 {%- endmacro %}
 
