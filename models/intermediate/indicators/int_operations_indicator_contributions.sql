@@ -22,7 +22,7 @@
 
 with
 
-employee_periods as (
+grid as (
 
     select * from {{ ref('int_employee_periods') }}
     where {{ in_refresh_window() }}
@@ -68,12 +68,6 @@ rfqs as (
 report_submissions as (
 
     select * from {{ ref('stg_finance__report_submissions') }}
-
-),
-
-grid as (
-
-    select * from employee_periods
 
 ),
 
