@@ -61,9 +61,11 @@
     out, a typed null: observation_value (what a median reads), null_reason (this row
     makes the value undefined) and empty_reason (what an empty value means). -#}
 {% macro contribution_details(observation_value=none, null_reason=none, empty_reason=none) -%}
-    {{ observation_value if observation_value is not none else 'cast(null as ' ~ dbt.type_float() ~ ')' }} as observation_value,
-        {{ null_reason if null_reason is not none else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as null_reason,
-        {{ empty_reason if empty_reason is not none else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as empty_reason
+    {%- set null_float = 'cast(null as ' ~ dbt.type_float() ~ ')' -%}
+    {%- set null_text = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {{ null_float if observation_value is none else observation_value }} as observation_value,
+        {{ null_text if null_reason is none else null_reason }} as null_reason,
+        {{ null_text if empty_reason is none else empty_reason }} as empty_reason
 {%- endmacro %}
 
 {#- The attribution rule (docs/indicator-families.md, "Rules every family follows"), as a

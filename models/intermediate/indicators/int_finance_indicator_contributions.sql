@@ -30,7 +30,7 @@
 
 with
 
-employee_periods as (
+grid as (
 
     select * from {{ ref('int_employee_periods') }}
     where {{ in_refresh_window() }}
@@ -66,11 +66,11 @@ fx_rates as (
 invoices_due_by_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
-        employee_periods.period_end_date,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.period_end_date,
         invoices.invoice_id,
         invoices.due_date,
         invoices.amount_rc,
@@ -78,9 +78,9 @@ invoices_due_by_period as (
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
-    from employee_periods
+    from grid
     inner join invoices
-        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.due_date', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.due_date') }}
     where not invoices.is_credit_note
 
 ),
@@ -123,7 +123,7 @@ period_end_rows as (
             else period_end_date
         end as reference_date,
         days_in_period
-    from employee_periods
+    from grid
     where overlap_end_date = period_end_date
 
 ),
@@ -241,11 +241,11 @@ dso_evidence as (
 cost_of_sales_invoices as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
-        employee_periods.months_in_period,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.months_in_period,
         invoices.invoice_id,
         invoices.is_credit_note,
         invoices.cost_of_sales_lc,
@@ -254,9 +254,9 @@ cost_of_sales_invoices as (
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
-    from employee_periods
+    from grid
     inner join invoices
-        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date') }}
 
 ),
 
@@ -279,26 +279,28 @@ inventory_snapshots_converted as (
 inventory_snapshots_in_grid as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         inventory_snapshots_converted.snapshot_date,
         inventory_snapshots_converted.inventory_value_rc,
         inventory_snapshots_converted.currency_code,
         count(*) over (
             partition by
-                employee_periods.employee_id,
-                employee_periods.assignment_id,
-                employee_periods.period_grain,
-                employee_periods.period_key
+                grid.employee_id,
+                grid.assignment_id,
+                grid.period_grain,
+                grid.period_key
         ) as snapshot_count,
         inventory_snapshots_converted.source_file,
         inventory_snapshots_converted.source_row_number,
         inventory_snapshots_converted.batch_id
-    from employee_periods
+    from grid
     inner join inventory_snapshots_converted
-        on {{ attributed_to_grid_row('inventory_snapshots_converted.employee_id', 'inventory_snapshots_converted.snapshot_date', grid='employee_periods') }}
+        on {{ attributed_to_grid_row(
+            'inventory_snapshots_converted.employee_id', 'inventory_snapshots_converted.snapshot_date'
+        ) }}
 
 ),
 
@@ -435,12 +437,6 @@ contributions as (
         empty_reason,
         case when without_rate is null then note else note || '; no FX rate: value unknown' end as note
     from evidence_rows
-
-),
-
-grid as (
-
-    select * from employee_periods
 
 ),
 

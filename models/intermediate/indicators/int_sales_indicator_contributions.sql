@@ -24,7 +24,7 @@
 
 with
 
-employee_periods as (
+grid as (
 
     select * from {{ ref('int_employee_periods') }}
     where {{ in_refresh_window() }}
@@ -59,10 +59,10 @@ inquiries as (
 invoices_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         invoices.invoice_id,
         invoices.invoice_date,
         invoices.is_credit_note,
@@ -74,9 +74,9 @@ invoices_in_period as (
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
-    from employee_periods
+    from grid
     inner join invoices
-        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date') }}
 
 ),
 
@@ -84,10 +84,10 @@ invoices_in_period as (
 revenue_orders_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         orders.order_id,
         orders.order_date,
         orders.order_status,
@@ -96,9 +96,9 @@ revenue_orders_in_period as (
         orders.source_file,
         orders.source_row_number,
         orders.batch_id
-    from employee_periods
+    from grid
     inner join orders
-        on {{ attributed_to_grid_row('orders.employee_id', 'orders.order_date', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('orders.employee_id', 'orders.order_date') }}
     where orders.is_revenue_order
 
 ),
@@ -108,10 +108,10 @@ revenue_orders_in_period as (
 proposals_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         opportunities.opportunity_id,
         opportunities.opportunity_stage,
         opportunities.first_contact_at,
@@ -120,9 +120,9 @@ proposals_in_period as (
         opportunities.source_file,
         opportunities.source_row_number,
         opportunities.batch_id
-    from employee_periods
+    from grid
     inner join opportunities
-        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)') }}
 
 ),
 
@@ -132,10 +132,10 @@ proposals_in_period as (
 closings_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         opportunities.opportunity_id,
         opportunities.opportunity_stage,
         opportunities.first_contact_at,
@@ -147,9 +147,9 @@ closings_in_period as (
         opportunities.source_file,
         opportunities.source_row_number,
         opportunities.batch_id
-    from employee_periods
+    from grid
     inner join opportunities
-        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)') }}
     where opportunities.opportunity_stage in ('won', 'lost')
 
 ),
@@ -192,18 +192,18 @@ inquiries_with_order as (
 inquiries_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         inquiries.inquiry_id,
         inquiries_with_order.first_order_id,
         inquiries.source_file,
         inquiries.source_row_number,
         inquiries.batch_id
-    from employee_periods
+    from grid
     inner join inquiries
-        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)', grid='employee_periods') }}
+        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
     left join inquiries_with_order
         on inquiries.inquiry_id = inquiries_with_order.inquiry_id
 
@@ -398,12 +398,6 @@ inquiry_to_deal_conversion as (
             else 'no order points to this inquiry'
         end as note
     from inquiries_in_period
-
-),
-
-grid as (
-
-    select * from employee_periods
 
 ),
 
