@@ -78,6 +78,15 @@
         and {{ event_date }} <= {{ grid }}.overlap_end_date
 {%- endmacro %}
 
+{#- A window partition by the grid row (`grid`, a relation name, or unqualified) and
+    `columns`: ranks and counts within one grid row, such as the first row of each
+    entity that a distinct count puts its 1 on. -#}
+{% macro grid_row_partition(grid=none, columns=[]) -%}
+    {%- set g = grid ~ '.' if grid else '' -%}
+    partition by {{ g }}employee_id, {{ g }}assignment_id, {{ g }}period_grain, {{ g }}period_key
+        {%- for column in columns %}, {{ column }}{% endfor %}
+{%- endmacro %}
+
 {#- One 'grid' contribution per row of `grid` for an indicator (rule R6): the value exists
     even when no source row contributes, empty_reason says what an empty value means for
     this indicator (used when the denominator sums to 0), and null_reason, a SQL

@@ -72,12 +72,7 @@ partner_orders_by_row as (
         partner_orders.source_row_number,
         partner_orders.batch_id,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                partner_orders.partner_id
+            {{ grid_row_partition('grid', ['partner_orders.partner_id']) }}
             order by partner_orders.order_date, partner_orders.order_id
         ) as partner_order_rank
     from grid

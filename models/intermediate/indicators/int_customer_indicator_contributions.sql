@@ -233,14 +233,14 @@ account_orders_in_row as (
         batch_id,
         is_first_account_order,
         row_number() over (
-            partition by employee_id, assignment_id, period_grain, period_key, account_id
+            {{ grid_row_partition(columns=['account_id']) }}
             order by order_date, order_id
         ) as row_account_order_rank,
         count(*) over (
-            partition by employee_id, assignment_id, period_grain, period_key, account_id
+            {{ grid_row_partition(columns=['account_id']) }}
         ) as row_account_order_count,
         max(case when is_first_account_order then 1 else 0 end) over (
-            partition by employee_id, assignment_id, period_grain, period_key, account_id
+            {{ grid_row_partition(columns=['account_id']) }}
         ) as is_new_customer
     from attributed_revenue_orders
 
@@ -261,12 +261,7 @@ previous_period_orders as (
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                revenue_orders.account_id
+            {{ grid_row_partition('grid', ['revenue_orders.account_id']) }}
             order by revenue_orders.order_date, revenue_orders.order_id
         ) as previous_account_order_rank
     from grid
@@ -349,12 +344,7 @@ strategic_account_orders as (
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
         row_number() over (
-            partition by
-                owned_strategic_accounts.employee_id,
-                owned_strategic_accounts.assignment_id,
-                owned_strategic_accounts.period_grain,
-                owned_strategic_accounts.period_key,
-                owned_strategic_accounts.account_id
+            {{ grid_row_partition('owned_strategic_accounts', ['owned_strategic_accounts.account_id']) }}
             order by revenue_orders.order_date, revenue_orders.order_id
         ) as account_order_rank
     from owned_strategic_accounts

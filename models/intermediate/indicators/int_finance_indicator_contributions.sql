@@ -287,11 +287,7 @@ inventory_snapshots_in_grid as (
         inventory_snapshots_converted.inventory_value_rc,
         inventory_snapshots_converted.currency_code,
         count(*) over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key
+            {{ grid_row_partition('grid') }}
         ) as snapshot_count,
         inventory_snapshots_converted.source_file,
         inventory_snapshots_converted.source_row_number,

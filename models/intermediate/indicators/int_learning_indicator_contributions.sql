@@ -54,22 +54,14 @@ attendance_by_row as (
         training_attendance.source_row_number,
         training_attendance.batch_id,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                training_attendance.training_session_id
+            {{ grid_row_partition('grid', ['training_attendance.training_session_id']) }}
             order by training_attendance.session_date, training_attendance.attendance_id
         ) as session_row_rank,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                training_attendance.training_session_id,
-                case when training_attendance.has_attended then 1 else 0 end
+            {{ grid_row_partition('grid', [
+                'training_attendance.training_session_id',
+                'case when training_attendance.has_attended then 1 else 0 end',
+            ]) }}
             order by training_attendance.session_date, training_attendance.attendance_id
         ) as attended_row_rank
     from grid
