@@ -34,3 +34,17 @@
     {%- endfor -%}
     nullif({{ ns.expression }}, '')
 {%- endmacro %}
+
+
+{#-
+    landing_lineage(): the lineage columns every staging model keeps, so that every row
+    traces back to its landing file and row: batch_id (one batch is one landing file),
+    source_file, source_row_number and loaded_at, cast from the raw zone's `_`-prefixed
+    columns that the ingester writes.
+-#}
+{% macro landing_lineage() -%}
+    cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(_source_file as {{ dbt.type_string() }}) as source_file,
+        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+{%- endmacro %}

@@ -7,25 +7,34 @@
     {{ return(['sales', 'customer', 'operations', 'finance', 'channel', 'survey', 'learning']) }}
 {%- endmacro %}
 
-{#- The columns every contribution model emits, with their portable types. -#}
+{#- The columns every contribution model emits, in order, with their portable types. -#}
+{% macro contribution_columns() -%}
+    {{ return([
+        ('employee_id', dbt.type_string()),
+        ('assignment_id', dbt.type_string()),
+        ('period_grain', dbt.type_string()),
+        ('period_key', dbt.type_string()),
+        ('indicator_code', dbt.type_string()),
+        ('source_table', dbt.type_string()),
+        ('source_key', dbt.type_string()),
+        ('source_file', dbt.type_string()),
+        ('source_row_number', dbt.type_bigint()),
+        ('batch_id', dbt.type_string()),
+        ('numerator_contribution', dbt.type_float()),
+        ('denominator_contribution', dbt.type_float()),
+        ('observation_value', dbt.type_float()),
+        ('null_reason', dbt.type_string()),
+        ('empty_reason', dbt.type_string()),
+        ('note', dbt.type_string()),
+    ]) }}
+{%- endmacro %}
+
+{#- A contribution model's output: its rows with the contract's columns and types. -#}
 {% macro indicator_contribution_output(relation) -%}
     select
-        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
-        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
-        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-        cast(period_key as {{ dbt.type_string() }}) as period_key,
-        cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
-        cast(source_table as {{ dbt.type_string() }}) as source_table,
-        cast(source_key as {{ dbt.type_string() }}) as source_key,
-        cast(source_file as {{ dbt.type_string() }}) as source_file,
-        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
-        cast(numerator_contribution as {{ dbt.type_float() }}) as numerator_contribution,
-        cast(denominator_contribution as {{ dbt.type_float() }}) as denominator_contribution,
-        cast(observation_value as {{ dbt.type_float() }}) as observation_value,
-        cast(null_reason as {{ dbt.type_string() }}) as null_reason,
-        cast(empty_reason as {{ dbt.type_string() }}) as empty_reason,
-        cast(note as {{ dbt.type_string() }}) as note
+        {%- for column, data_type in contribution_columns() %}
+        cast({{ column }} as {{ data_type }}) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from {{ relation }}
 {%- endmacro %}
 
@@ -46,6 +55,36 @@
         {{ l }}source_file,
         {{ l }}source_row_number,
         {{ l }}batch_id
+{%- endmacro %}
+
+{#- The observation and the reasons of a contribution row, each a SQL expression or, left
+    out, a typed null: observation_value (what a median reads), null_reason (this row
+    makes the value undefined) and empty_reason (what an empty value means). -#}
+{% macro contribution_details(observation_value=none, null_reason=none, empty_reason=none) -%}
+    {%- set null_float = 'cast(null as ' ~ dbt.type_float() ~ ')' -%}
+    {%- set null_text = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {{ null_float if observation_value is none else observation_value }} as observation_value,
+        {{ null_text if null_reason is none else null_reason }} as null_reason,
+        {{ null_text if empty_reason is none else empty_reason }} as empty_reason
+{%- endmacro %}
+
+{#- The attribution rule (docs/indicator-families.md, "Rules every family follows"), as a
+    join condition: a source row belongs to the row of `grid` of its employee
+    (`employee_column`) whose overlap range contains its date (`event_date`, a date
+    expression). -#}
+{% macro attributed_to_grid_row(employee_column, event_date, grid='grid') -%}
+    {{ grid }}.employee_id = {{ employee_column }}
+        and {{ event_date }} >= {{ grid }}.overlap_start_date
+        and {{ event_date }} <= {{ grid }}.overlap_end_date
+{%- endmacro %}
+
+{#- A window partition by the grid row (`grid`, a relation name, or unqualified) and
+    `columns`: ranks and counts within one grid row, such as the first row of each
+    entity that a distinct count puts its 1 on. -#}
+{% macro grid_row_partition(grid=none, columns=[]) -%}
+    {%- set g = grid ~ '.' if grid else '' -%}
+    partition by {{ g }}employee_id, {{ g }}assignment_id, {{ g }}period_grain, {{ g }}period_key
+        {%- for column in columns %}, {{ column }}{% endfor %}
 {%- endmacro %}
 
 {#- One 'grid' contribution per row of `grid` for an indicator (rule R6): the value exists
@@ -71,9 +110,10 @@
         cast(null as {{ dbt.type_string() }}) as batch_id,
         {{ numerator }} as numerator_contribution,
         {{ denominator }} as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ null_reason }} as null_reason,
-        {% if empty_reason is none %}cast(null as {{ dbt.type_string() }}){% else %}'{{ empty_reason }}'{% endif %} as empty_reason,
+        {{ contribution_details(
+            null_reason=null_reason,
+            empty_reason=none if empty_reason is none else "'" ~ empty_reason ~ "'"
+        ) }},
         'the period row itself, not a source row' as note
     from grid
 {%- endmacro %}

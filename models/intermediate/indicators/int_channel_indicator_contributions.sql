@@ -72,19 +72,12 @@ partner_orders_by_row as (
         partner_orders.source_row_number,
         partner_orders.batch_id,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                partner_orders.partner_id
+            {{ grid_row_partition('grid', ['partner_orders.partner_id']) }}
             order by partner_orders.order_date, partner_orders.order_id
         ) as partner_order_rank
     from grid
     inner join partner_orders
-        on grid.employee_id = partner_orders.employee_id
-        and partner_orders.order_date >= grid.overlap_start_date
-        and partner_orders.order_date <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('partner_orders.employee_id', 'partner_orders.order_date') }}
 
 ),
 
@@ -94,9 +87,7 @@ effective_channels as (
         {{ contribution_source('effective_channels', 'crm.orders', 'order_id') }},
         case when partner_order_rank = 1 then 1 else 0 end as numerator_contribution,
         cast(null as {{ dbt.type_float() }}) as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when partner_order_rank = 1
                 then 'first revenue order via partner ' || partner_id || ' in the period'
@@ -139,9 +130,7 @@ channel_activation_rate as (
         {{ contribution_source('channel_activation_rate', 'crm.channel_partners', 'partner_id') }},
         is_activated_by_period_end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when is_activated_by_period_end = 1
                 then 'signed ' || cast(signed_date as {{ dbt.type_string() }})

@@ -206,9 +206,7 @@ attributed_revenue_orders as (
         first_account_orders.order_id is not null as is_first_account_order
     from grid
     inner join revenue_orders
-        on grid.employee_id = revenue_orders.employee_id
-        and revenue_orders.order_date >= grid.overlap_start_date
-        and revenue_orders.order_date <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('revenue_orders.employee_id', 'revenue_orders.order_date') }}
     left join first_account_orders
         on revenue_orders.order_id = first_account_orders.order_id
 
@@ -235,14 +233,14 @@ account_orders_in_row as (
         batch_id,
         is_first_account_order,
         row_number() over (
-            partition by employee_id, assignment_id, period_grain, period_key, account_id
+            {{ grid_row_partition(columns=['account_id']) }}
             order by order_date, order_id
         ) as row_account_order_rank,
         count(*) over (
-            partition by employee_id, assignment_id, period_grain, period_key, account_id
+            {{ grid_row_partition(columns=['account_id']) }}
         ) as row_account_order_count,
         max(case when is_first_account_order then 1 else 0 end) over (
-            partition by employee_id, assignment_id, period_grain, period_key, account_id
+            {{ grid_row_partition(columns=['account_id']) }}
         ) as is_new_customer
     from attributed_revenue_orders
 
@@ -263,12 +261,7 @@ previous_period_orders as (
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                revenue_orders.account_id
+            {{ grid_row_partition('grid', ['revenue_orders.account_id']) }}
             order by revenue_orders.order_date, revenue_orders.order_id
         ) as previous_account_order_rank
     from grid
@@ -351,12 +344,7 @@ strategic_account_orders as (
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
         row_number() over (
-            partition by
-                owned_strategic_accounts.employee_id,
-                owned_strategic_accounts.assignment_id,
-                owned_strategic_accounts.period_grain,
-                owned_strategic_accounts.period_key,
-                owned_strategic_accounts.account_id
+            {{ grid_row_partition('owned_strategic_accounts', ['owned_strategic_accounts.account_id']) }}
             order by revenue_orders.order_date, revenue_orders.order_id
         ) as account_order_rank
     from owned_strategic_accounts
@@ -403,9 +391,7 @@ attributed_visits as (
         visits.batch_id
     from grid
     inner join visits
-        on grid.employee_id = visits.employee_id
-        and visits.activity_date >= grid.overlap_start_date
-        and visits.activity_date <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('visits.employee_id', 'visits.activity_date') }}
 
 ),
 
@@ -500,9 +486,7 @@ recorded_profile_changes as (
             as recording_delay_seconds
     from grid
     inner join profile_changes
-        on grid.employee_id = profile_changes.employee_id
-        and cast(profile_changes.recorded_at as date) >= grid.overlap_start_date
-        and cast(profile_changes.recorded_at as date) <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('profile_changes.employee_id', 'cast(profile_changes.recorded_at as date)') }}
 
 ),
 
@@ -514,9 +498,7 @@ new_customers as (
         {{ contribution_source('new_customers', 'crm.orders', 'order_id') }},
         case when not is_before_new_customer_history then 1 end as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'first order of the account ' || account_id || case
             when is_before_new_customer_history then ' in the data (order history too short to tell it new)'
             else ' (new customer)'
@@ -536,9 +518,11 @@ new_customer_quality as (
             when is_first_account_order then expected_new_customer_revenue_rc
             else 0
         end as denominator_contribution,
-        amount_rc as observation_value,
-        {{ fx_missing_row_reason("case when amount_rc is null then 'orders' end", 'currency_code') }} as null_reason,
-        'expected first-period revenue (parameter_value) is 0' as empty_reason,
+        {{ contribution_details(
+            observation_value='amount_rc',
+            null_reason=fx_missing_row_reason("case when amount_rc is null then 'orders' end", 'currency_code'),
+            empty_reason="'expected first-period revenue (parameter_value) is 0'"
+        ) }},
         case
             when is_first_account_order
                 then 'first order of the account ' || account_id
@@ -557,9 +541,7 @@ customer_retention_rate as (
         {{ contribution_source('customer_retention_rate', 'crm.orders', 'order_id') }},
         0 as numerator_contribution,
         case when previous_account_order_rank = 1 then 1 else 0 end as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'order of ' || account_id || ' in the previous period (customer base)' as note
     from previous_period_orders
 
@@ -575,9 +557,7 @@ customer_retention_rate as (
         case when account_orders_in_row.row_account_order_rank = 1 then 1 else 0 end
             as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'order of previous customer ' || account_orders_in_row.account_id
         || ' in the period (retained)' as note
     from account_orders_in_row
@@ -599,9 +579,7 @@ repurchase_rate as (
             else 0
         end as numerator_contribution,
         case when row_account_order_rank = 1 then 1 else 0 end as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'order ' || cast(row_account_order_rank as {{ dbt.type_string() }})
         || ' of ' || cast(row_account_order_count as {{ dbt.type_string() }})
         || ' of ' || account_id || ' in the period'
@@ -616,9 +594,7 @@ strategic_account_penetration as (
         {{ contribution_source('strategic_account_penetration', 'crm.accounts', 'account_id') }},
         0 as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'strategic account owned at the period end' as note
     from owned_strategic_accounts
 
@@ -628,9 +604,7 @@ strategic_account_penetration as (
         {{ contribution_source('strategic_account_penetration', 'crm.orders', 'order_id') }},
         case when account_order_rank = 1 then 1 else 0 end as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'order of strategic account ' || account_id || ' in the period (credited to '
         || coalesce(order_employee_id, 'nobody') || ')' as note
     from strategic_account_orders
@@ -643,9 +617,7 @@ visit_frequency as (
         {{ contribution_source('visit_frequency', 'crm.activities', 'activity_id') }},
         1 as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         activity_type || ' of ' || coalesce(account_id, 'no account')
         || '; value = visits / ' || cast(months_in_period as {{ dbt.type_string() }})
         || ' month(s) in the period' as note
@@ -653,9 +625,10 @@ visit_frequency as (
 
 ),
 
+-- The account-months of the months of the row (a month row: its own), on rows held at
+-- the period end.
 key_customer_revisit_coverage as (
 
-    -- month rows: their own account-months
     select
         grid.employee_id,
         grid.assignment_id,
@@ -674,42 +647,7 @@ key_customer_revisit_coverage as (
         monthly_revisit_evidence.batch_id,
         monthly_revisit_evidence.numerator_contribution,
         monthly_revisit_evidence.denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
-        monthly_revisit_evidence.note
-    from grid
-    inner join monthly_revisit_evidence
-        on grid.employee_id = monthly_revisit_evidence.employee_id
-        and grid.assignment_id = monthly_revisit_evidence.assignment_id
-        and grid.period_key = monthly_revisit_evidence.period_key
-    where grid.period_grain = 'month'
-        and grid.holds_period_end
-
-    union all
-
-    -- quarter rows held at the quarter end: the account-months of their months
-    select
-        grid.employee_id,
-        grid.assignment_id,
-        grid.period_grain,
-        grid.period_key,
-        'key_customer_revisit_coverage' as indicator_code,
-        monthly_revisit_evidence.source_table,
-        -- A tier-A account is one row per month: the month makes its key.
-        case
-            when monthly_revisit_evidence.source_table = 'crm.accounts'
-                then monthly_revisit_evidence.source_key || '|' || monthly_revisit_evidence.period_key
-            else monthly_revisit_evidence.source_key
-        end as source_key,
-        monthly_revisit_evidence.source_file,
-        monthly_revisit_evidence.source_row_number,
-        monthly_revisit_evidence.batch_id,
-        monthly_revisit_evidence.numerator_contribution,
-        monthly_revisit_evidence.denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         monthly_revisit_evidence.note
     from grid
     inner join monthly_revisit_evidence
@@ -717,8 +655,7 @@ key_customer_revisit_coverage as (
         and grid.assignment_id = monthly_revisit_evidence.assignment_id
         and monthly_revisit_evidence.period_start_date >= grid.period_start_date
         and monthly_revisit_evidence.period_start_date <= grid.period_end_date
-    where grid.period_grain = 'quarter'
-        and grid.holds_period_end
+    where grid.holds_period_end
 
 ),
 
@@ -728,9 +665,7 @@ profile_completeness as (
         {{ contribution_source('profile_completeness', 'crm.accounts', 'account_id') }},
         filled_profile_field_count as numerator_contribution,
         5 as denominator_contribution,
-        filled_profile_field_count as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(observation_value='filled_profile_field_count') }},
         cast(filled_profile_field_count as {{ dbt.type_string() }}) || ' of 5 profile fields filled'
         || case
             when filled_profile_field_count < 5 then '; missing:' || missing_profile_fields
@@ -753,9 +688,7 @@ profile_update_timeliness as (
             else 0
         end as numerator_contribution,
         1 as denominator_contribution,
-        recording_delay_seconds / 3600.0 as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(observation_value='recording_delay_seconds / 3600.0') }},
         'recorded '
         || coalesce(
             cast(round(cast(recording_delay_seconds / 3600.0 as {{ dbt.type_numeric() }}), 1)
@@ -781,15 +714,19 @@ profile_update_timeliness as (
     ~ " (owned accounts go to the row held then)' end" -%}
 all_contributions as (
 
-    select * from new_customers
+    {%- for block in [
+        'new_customers', 'new_customer_quality', 'customer_retention_rate', 'repurchase_rate',
+        'strategic_account_penetration', 'visit_frequency', 'key_customer_revisit_coverage',
+        'profile_completeness', 'profile_update_timeliness',
+    ] %}
+    select * from {{ block }}
     union all
+    {%- endfor %}
     {{ grid_contributions(
         'new_customers',
         null_reason='case when grid.is_before_new_customer_history then ' ~ history_reason ~ ' end',
         numerator='case when grid.is_before_new_customer_history then null else 0 end'
     ) }}
-    union all
-    select * from new_customer_quality
     union all
     {{ grid_contributions(
         'new_customer_quality',
@@ -801,35 +738,11 @@ all_contributions as (
         denominator='case when grid.expected_new_customer_revenue_rc is null then null else 0 end'
     ) }}
     union all
-    select * from customer_retention_rate
-    union all
     {{ grid_contributions('customer_retention_rate', 'no customers with orders in the previous period') }}
-    union all
-    select * from repurchase_rate
     union all
     {{ grid_contributions('repurchase_rate', 'no customers with orders in the period') }}
     union all
-    select * from strategic_account_penetration
-    union all
-    {{ grid_contributions(
-        'strategic_account_penetration', 'no strategic accounts owned at the period end', null_reason=not_held
-    ) }}
-    union all
-    select * from visit_frequency
-    union all
     {{ grid_contributions('visit_frequency', denominator='grid.months_in_period') }}
-    union all
-    select * from key_customer_revisit_coverage
-    union all
-    {{ grid_contributions(
-        'key_customer_revisit_coverage', 'no tier-A accounts owned in the period', null_reason=not_held
-    ) }}
-    union all
-    select * from profile_completeness
-    union all
-    {{ grid_contributions('profile_completeness', 'no accounts owned at the period end', null_reason=not_held) }}
-    union all
-    select * from profile_update_timeliness
     union all
     {{ grid_contributions(
         'profile_update_timeliness',
@@ -837,6 +750,15 @@ all_contributions as (
         null_reason="case when grid.profile_update_window_days is null"
             ~ " then 'recording window (parameter_value) not defined' end"
     ) }}
+    {#- Owned accounts are a state at the period end, scored on the row held then. #}
+    {%- for indicator_code, empty_reason in [
+        ('strategic_account_penetration', 'no strategic accounts owned at the period end'),
+        ('key_customer_revisit_coverage', 'no tier-A accounts owned in the period'),
+        ('profile_completeness', 'no accounts owned at the period end'),
+    ] %}
+    union all
+    {{ grid_contributions(indicator_code, empty_reason, null_reason=not_held) }}
+    {%- endfor %}
 
 ),
 

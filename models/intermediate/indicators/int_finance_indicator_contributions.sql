@@ -30,7 +30,7 @@
 
 with
 
-employee_periods as (
+grid as (
 
     select * from {{ ref('int_employee_periods') }}
     where {{ in_refresh_window() }}
@@ -66,11 +66,11 @@ fx_rates as (
 invoices_due_by_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
-        employee_periods.period_end_date,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.period_end_date,
         invoices.invoice_id,
         invoices.due_date,
         invoices.amount_rc,
@@ -78,11 +78,9 @@ invoices_due_by_period as (
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
-    from employee_periods
+    from grid
     inner join invoices
-        on employee_periods.employee_id = invoices.employee_id
-        and invoices.due_date >= employee_periods.overlap_start_date
-        and invoices.due_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.due_date') }}
     where not invoices.is_credit_note
 
 ),
@@ -125,7 +123,7 @@ period_end_rows as (
             else period_end_date
         end as reference_date,
         days_in_period
-    from employee_periods
+    from grid
     where overlap_end_date = period_end_date
 
 ),
@@ -243,11 +241,11 @@ dso_evidence as (
 cost_of_sales_invoices as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
-        employee_periods.months_in_period,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
+        grid.months_in_period,
         invoices.invoice_id,
         invoices.is_credit_note,
         invoices.cost_of_sales_lc,
@@ -256,11 +254,9 @@ cost_of_sales_invoices as (
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
-    from employee_periods
+    from grid
     inner join invoices
-        on employee_periods.employee_id = invoices.employee_id
-        and invoices.invoice_date >= employee_periods.overlap_start_date
-        and invoices.invoice_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date') }}
 
 ),
 
@@ -283,28 +279,24 @@ inventory_snapshots_converted as (
 inventory_snapshots_in_grid as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         inventory_snapshots_converted.snapshot_date,
         inventory_snapshots_converted.inventory_value_rc,
         inventory_snapshots_converted.currency_code,
         count(*) over (
-            partition by
-                employee_periods.employee_id,
-                employee_periods.assignment_id,
-                employee_periods.period_grain,
-                employee_periods.period_key
+            {{ grid_row_partition('grid') }}
         ) as snapshot_count,
         inventory_snapshots_converted.source_file,
         inventory_snapshots_converted.source_row_number,
         inventory_snapshots_converted.batch_id
-    from employee_periods
+    from grid
     inner join inventory_snapshots_converted
-        on employee_periods.employee_id = inventory_snapshots_converted.employee_id
-        and inventory_snapshots_converted.snapshot_date >= employee_periods.overlap_start_date
-        and inventory_snapshots_converted.snapshot_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row(
+            'inventory_snapshots_converted.employee_id', 'inventory_snapshots_converted.snapshot_date'
+        ) }}
 
 ),
 
@@ -316,9 +308,7 @@ evidence_rows as (
         {{ contribution_source('collection_rate', 'finance.invoices', 'invoice_id') }},
         0 as numerator_contribution,
         amount_rc as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'invoices due in the period total zero' as empty_reason,
+        {{ contribution_details(empty_reason="'invoices due in the period total zero'") }},
         'invoice due ' || cast(due_date as {{ dbt.type_string() }}) as note,
         currency_code,
         case when amount_rc is null then 'invoices due' end as without_rate
@@ -330,9 +320,7 @@ evidence_rows as (
         {{ contribution_source('collection_rate', 'finance.payments', 'payment_id') }},
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'invoices due in the period total zero' as empty_reason,
+        {{ contribution_details(empty_reason="'invoices due in the period total zero'") }},
         'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id as note,
         currency_code,
         case when amount_rc is null then 'payments collected' end as without_rate
@@ -350,9 +338,7 @@ evidence_rows as (
         ) }},
         dso_evidence.numerator_contribution,
         dso_evidence.denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         dso_evidence.note,
         invoices.currency_code,
         dso_evidence.without_rate
@@ -375,9 +361,7 @@ evidence_rows as (
             else 0
         end as numerator_contribution,
         open_invoices_at_period_end.open_amount_rc as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due' end
         || ' (due ' || cast(open_invoices_at_period_end.due_date as {{ dbt.type_string() }})
         || ', open balance at ' || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
@@ -394,9 +378,7 @@ evidence_rows as (
         {{ contribution_source('inventory_turnover', 'finance.invoices', 'invoice_id') }},
         coalesce(cost_of_sales_rc, 0) * 12 / months_in_period as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case when is_credit_note then 'credit note: cost of sales' else 'cost of sales' end
         || ' annualised (x 12 / ' || cast(months_in_period as {{ dbt.type_string() }}) || ' months)'
         as note,
@@ -421,9 +403,7 @@ evidence_rows as (
         batch_id,
         0 as numerator_contribution,
         inventory_value_rc / snapshot_count as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'average inventory value is zero' as empty_reason,
+        {{ contribution_details(empty_reason="'average inventory value is zero'") }},
         'snapshot value / ' || cast(snapshot_count as {{ dbt.type_string() }}) || ' snapshots averaged' as note,
         currency_code,
         case when inventory_value_rc is null then 'inventory snapshots' end as without_rate
@@ -456,33 +436,26 @@ contributions as (
 
 ),
 
-grid as (
-
-    select * from employee_periods
-
-),
-
 all_contributions as (
 
     select * from contributions
     union all
     {{ grid_contributions('collection_rate', 'no invoices due in the period') }}
     union all
-    {{ grid_contributions(
-        'days_sales_outstanding',
-        'no revenue recognised in the period',
-        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
-            ~ " then 'assignment not held at the end of the period' end"
-    ) }}
-    union all
-    {{ grid_contributions(
-        'overdue_receivables_ratio',
-        'no open receivables at the end of the period',
-        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
-            ~ " then 'assignment not held at the end of the period' end"
-    ) }}
-    union all
     {{ grid_contributions('inventory_turnover', 'no inventory snapshots in the period') }}
+    {#- The receivables book is a state at the period end, scored on the row held then. #}
+    {%- for indicator_code, empty_reason in [
+        ('days_sales_outstanding', 'no revenue recognised in the period'),
+        ('overdue_receivables_ratio', 'no open receivables at the end of the period'),
+    ] %}
+    union all
+    {{ grid_contributions(
+        indicator_code,
+        empty_reason,
+        null_reason="case when grid.overlap_end_date <> grid.period_end_date"
+            ~ " then 'assignment not held at the end of the period' end"
+    ) }}
+    {%- endfor %}
 
 ),
 

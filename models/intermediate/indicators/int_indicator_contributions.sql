@@ -1,7 +1,9 @@
 {#- Every source row behind every indicator value, all families together: what
     `scorecard explain` lists. The contributions of every family
     (int_<family>_indicator_contributions) without their 'grid' rows, which are not
-    source rows; fct_indicator_values aggregates the same rows with the 'grid' rows. -#}
+    source rows; fct_indicator_values aggregates the same rows with the 'grid' rows. The
+    contract's columns (contribution_columns) but empty_reason, which only a 'grid' row or
+    an empty value needs. -#}
 {%- set families = indicator_families() -%}
 
 with
@@ -19,21 +21,9 @@ final as (
 
     {% for family in families %}
     select
-        employee_id,
-        assignment_id,
-        period_grain,
-        period_key,
-        indicator_code,
-        source_table,
-        source_key,
-        source_file,
-        source_row_number,
-        batch_id,
-        numerator_contribution,
-        denominator_contribution,
-        observation_value,
-        null_reason,
-        note
+        {%- for column, data_type in contribution_columns() if column != 'empty_reason' %}
+        {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from {{ family }}_contributions
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -54,29 +54,19 @@ attendance_by_row as (
         training_attendance.source_row_number,
         training_attendance.batch_id,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                training_attendance.training_session_id
+            {{ grid_row_partition('grid', ['training_attendance.training_session_id']) }}
             order by training_attendance.session_date, training_attendance.attendance_id
         ) as session_row_rank,
         row_number() over (
-            partition by
-                grid.employee_id,
-                grid.assignment_id,
-                grid.period_grain,
-                grid.period_key,
-                training_attendance.training_session_id,
-                case when training_attendance.has_attended then 1 else 0 end
+            {{ grid_row_partition('grid', [
+                'training_attendance.training_session_id',
+                'case when training_attendance.has_attended then 1 else 0 end',
+            ]) }}
             order by training_attendance.session_date, training_attendance.attendance_id
         ) as attended_row_rank
     from grid
     inner join training_attendance
-        on grid.employee_id = training_attendance.employee_id
-        and training_attendance.session_date >= grid.overlap_start_date
-        and training_attendance.session_date <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('training_attendance.employee_id', 'training_attendance.session_date') }}
 
 ),
 
@@ -96,9 +86,7 @@ training_participation as (
             when training_session_id is not null and session_row_rank = 1 then 1
             else 0
         end as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when training_session_id is null then 'assignment without a session id (not counted)'
             when session_row_rank = 1 and has_attended
@@ -126,9 +114,7 @@ product_knowledge as (
         ) }},
         coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0) as numerator_contribution,
         case when knowledge_tests.test_score is null then 0 else 1 end as denominator_contribution,
-        cast(knowledge_tests.test_score as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(observation_value='cast(knowledge_tests.test_score as ' ~ dbt.type_float() ~ ')') }},
         case
             when knowledge_tests.test_score is null then 'test without a score (not counted)'
             else 'test score ' || cast(knowledge_tests.test_score as {{ dbt.type_string() }})
@@ -136,9 +122,7 @@ product_knowledge as (
         end as note
     from grid
     inner join knowledge_tests
-        on grid.employee_id = knowledge_tests.employee_id
-        and cast(knowledge_tests.taken_at as date) >= grid.overlap_start_date
-        and cast(knowledge_tests.taken_at as date) <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('knowledge_tests.employee_id', 'cast(knowledge_tests.taken_at as date)') }}
 
 ),
 

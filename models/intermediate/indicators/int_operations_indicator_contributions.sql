@@ -22,7 +22,7 @@
 
 with
 
-employee_periods as (
+grid as (
 
     select * from {{ ref('int_employee_periods') }}
     where {{ in_refresh_window() }}
@@ -71,46 +71,6 @@ report_submissions as (
 
 ),
 
--- Windows in hours as defined for each period ("as defined then").
-window_parameters as (
-
-    select
-        period_grain,
-        period_key,
-        max(case when indicator_code = 'inquiry_response_24h' then parameter_value end)
-            as inquiry_24h_window_hours,
-        max(case when indicator_code = 'inquiry_response_48h' then parameter_value end)
-            as inquiry_48h_window_hours,
-        max(case when indicator_code = 'order_entry_24h' then parameter_value end)
-            as order_entry_window_hours
-    from definitions
-    where indicator_code in ('inquiry_response_24h', 'inquiry_response_48h', 'order_entry_24h')
-    group by
-        period_grain,
-        period_key
-
-),
-
-grid as (
-
-    select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
-        employee_periods.months_in_period,
-        employee_periods.overlap_start_date,
-        employee_periods.overlap_end_date,
-        window_parameters.inquiry_24h_window_hours,
-        window_parameters.inquiry_48h_window_hours,
-        window_parameters.order_entry_window_hours
-    from employee_periods
-    left join window_parameters
-        on employee_periods.period_grain = window_parameters.period_grain
-        and employee_periods.period_key = window_parameters.period_key
-
-),
-
 -- source rows attributed to grid rows ----------------------------------------------
 
 contracts_in_grid as (
@@ -129,23 +89,7 @@ contracts_in_grid as (
         contracts.batch_id
     from grid
     inner join contracts
-        on grid.employee_id = contracts.employee_id
-        and contracts.due_date >= grid.overlap_start_date
-        and contracts.due_date <= grid.overlap_end_date
-
-),
-
-inquiries_timed as (
-
-    select
-        inquiry_id,
-        employee_id,
-        cast(received_at as date) as received_date,
-        {{ seconds_between('received_at', 'first_response_at') }} as response_seconds,
-        source_file,
-        source_row_number,
-        batch_id
-    from inquiries
+        on {{ attributed_to_grid_row('contracts.employee_id', 'contracts.due_date') }}
 
 ),
 
@@ -156,24 +100,14 @@ inquiries_in_grid as (
         grid.assignment_id,
         grid.period_grain,
         grid.period_key,
-        grid.inquiry_24h_window_hours,
-        grid.inquiry_48h_window_hours,
-        inquiries_timed.inquiry_id,
-        inquiries_timed.response_seconds,
-        case
-            when inquiries_timed.response_seconds is null then 'not answered'
-            else 'answered after '
-                || {{ number_text('inquiries_timed.response_seconds / 3600.0', 1) }}
-                || ' h'
-        end as response_note,
-        inquiries_timed.source_file,
-        inquiries_timed.source_row_number,
-        inquiries_timed.batch_id
+        inquiries.inquiry_id,
+        {{ seconds_between('inquiries.received_at', 'inquiries.first_response_at') }} as response_seconds,
+        inquiries.source_file,
+        inquiries.source_row_number,
+        inquiries.batch_id
     from grid
-    inner join inquiries_timed
-        on grid.employee_id = inquiries_timed.employee_id
-        and inquiries_timed.received_date >= grid.overlap_start_date
-        and inquiries_timed.received_date <= grid.overlap_end_date
+    inner join inquiries
+        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
 
 ),
 
@@ -191,25 +125,7 @@ complaints_in_grid as (
         complaints.batch_id
     from grid
     inner join complaints
-        on grid.employee_id = complaints.employee_id
-        and cast(complaints.received_at as date) >= grid.overlap_start_date
-        and cast(complaints.received_at as date) <= grid.overlap_end_date
-
-),
-
-orders_timed as (
-
-    select
-        order_id,
-        employee_id,
-        cast(received_at as date) as received_date,
-        {{ seconds_between('received_at', 'entered_at') }} as entry_seconds,
-        entry_error_count,
-        order_status,
-        source_file,
-        source_row_number,
-        batch_id
-    from orders
+        on {{ attributed_to_grid_row('complaints.employee_id', 'cast(complaints.received_at as date)') }}
 
 ),
 
@@ -221,41 +137,16 @@ orders_in_grid as (
         grid.period_grain,
         grid.period_key,
         grid.months_in_period,
-        grid.order_entry_window_hours,
-        orders_timed.order_id,
-        orders_timed.entry_seconds,
-        orders_timed.entry_error_count,
-        orders_timed.order_status,
-        case
-            when orders_timed.entry_seconds is null then 'never entered'
-            else 'entered after '
-                || {{ number_text('orders_timed.entry_seconds / 3600.0', 1) }}
-                || ' h'
-        end as entry_note,
-        orders_timed.source_file,
-        orders_timed.source_row_number,
-        orders_timed.batch_id
+        orders.order_id,
+        {{ seconds_between('orders.received_at', 'orders.entered_at') }} as entry_seconds,
+        orders.entry_error_count,
+        orders.order_status,
+        orders.source_file,
+        orders.source_row_number,
+        orders.batch_id
     from grid
-    inner join orders_timed
-        on grid.employee_id = orders_timed.employee_id
-        and orders_timed.received_date >= grid.overlap_start_date
-        and orders_timed.received_date <= grid.overlap_end_date
-
-),
-
-rfqs_timed as (
-
-    select
-        rfq_id,
-        employee_id,
-        cast(received_at as date) as received_date,
-        quoted_at,
-        cast({{ seconds_between('received_at', 'quoted_at') }} as {{ dbt.type_float() }}) / 3600.0
-            as response_hours,
-        source_file,
-        source_row_number,
-        batch_id
-    from rfqs
+    inner join orders
+        on {{ attributed_to_grid_row('orders.employee_id', 'cast(orders.received_at as date)') }}
 
 ),
 
@@ -266,16 +157,15 @@ rfqs_in_grid as (
         grid.assignment_id,
         grid.period_grain,
         grid.period_key,
-        rfqs_timed.rfq_id,
-        rfqs_timed.response_hours,
-        rfqs_timed.source_file,
-        rfqs_timed.source_row_number,
-        rfqs_timed.batch_id
+        rfqs.rfq_id,
+        cast({{ seconds_between('rfqs.received_at', 'rfqs.quoted_at') }} as {{ dbt.type_float() }}) / 3600.0
+            as response_hours,
+        rfqs.source_file,
+        rfqs.source_row_number,
+        rfqs.batch_id
     from grid
-    inner join rfqs_timed
-        on grid.employee_id = rfqs_timed.employee_id
-        and rfqs_timed.received_date >= grid.overlap_start_date
-        and rfqs_timed.received_date <= grid.overlap_end_date
+    inner join rfqs
+        on {{ attributed_to_grid_row('rfqs.employee_id', 'cast(rfqs.received_at as date)') }}
 
 ),
 
@@ -295,13 +185,23 @@ reports_in_grid as (
         report_submissions.batch_id
     from grid
     inner join report_submissions
-        on grid.employee_id = report_submissions.employee_id
-        and cast(report_submissions.due_at as date) >= grid.overlap_start_date
-        and cast(report_submissions.due_at as date) <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('report_submissions.employee_id', 'cast(report_submissions.due_at as date)') }}
 
 ),
 
 -- one block per indicator -----------------------------------------------------------
+
+{#- Handled within a window: 1 when the inquiry was answered (the order entered) within
+    the indicator's window for the period (parameter_value hours, "as defined then");
+    without a window the row makes the value undefined. -#}
+{%- set windowed_indicators = [
+    {'code': 'inquiry_response_24h', 'source_table': 'crm.inquiries', 'source_key': 'inquiry_id',
+        'rows': 'inquiries_in_grid', 'handling': 'response', 'unhandled': 'not answered', 'handled': 'answered'},
+    {'code': 'inquiry_response_48h', 'source_table': 'crm.inquiries', 'source_key': 'inquiry_id',
+        'rows': 'inquiries_in_grid', 'handling': 'response', 'unhandled': 'not answered', 'handled': 'answered'},
+    {'code': 'order_entry_24h', 'source_table': 'crm.orders', 'source_key': 'order_id',
+        'rows': 'orders_in_grid', 'handling': 'entry', 'unhandled': 'never entered', 'handled': 'entered'},
+] %}
 
 contributions as (
 
@@ -309,9 +209,7 @@ contributions as (
         {{ contribution_source('contract_fulfilment_on_time', 'crm.contracts', 'contract_id') }},
         is_on_time as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when fulfilled_date is null then 'not fulfilled (due ' || cast(due_date as {{ dbt.type_string() }}) || ')'
             when is_on_time = 1 then 'fulfilled on time (due ' || cast(due_date as {{ dbt.type_string() }})
@@ -321,51 +219,41 @@ contributions as (
         end as note
     from contracts_in_grid
 
+    {% for indicator in windowed_indicators %}
+    {%- set seconds = indicator.rows ~ '.' ~ indicator.handling ~ '_seconds' %}
     union all
 
     select
-        {{ contribution_source('inquiry_response_24h', 'crm.inquiries', 'inquiry_id') }},
+        {{ contribution_source(
+            indicator.code,
+            indicator.source_table,
+            indicator.rows ~ '.' ~ indicator.source_key,
+            grid=indicator.rows
+        ) }},
         case
-            when inquiry_24h_window_hours is null then null
-            when response_seconds <= inquiry_24h_window_hours * 3600 then 1
+            when windows.parameter_value is null then null
+            when {{ seconds }} <= windows.parameter_value * 3600 then 1
             else 0
         end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
+        {{ contribution_details(
+            null_reason="case when windows.parameter_value is null then 'no " ~ indicator.handling
+                ~ " window (parameter_value) defined for the period' end"
+        ) }},
         case
-            when inquiry_24h_window_hours is null
-                then 'no response window (parameter_value) defined for the period'
-        end as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
-        case
-            when inquiry_24h_window_hours is null then response_note || '; no response window defined for the period'
-            else response_note || ' (window '
-                || cast(inquiry_24h_window_hours as {{ dbt.type_string() }}) || ' h)'
+            when {{ seconds }} is null then '{{ indicator.unhandled }}'
+            else '{{ indicator.handled }} after ' || {{ number_text(seconds ~ ' / 3600.0', 1) }} || ' h'
+        end
+        || case
+            when windows.parameter_value is null then '; no {{ indicator.handling }} window defined for the period'
+            else ' (window ' || cast(windows.parameter_value as {{ dbt.type_string() }}) || ' h)'
         end as note
-    from inquiries_in_grid
-
-    union all
-
-    select
-        {{ contribution_source('inquiry_response_48h', 'crm.inquiries', 'inquiry_id') }},
-        case
-            when inquiry_48h_window_hours is null then null
-            when response_seconds <= inquiry_48h_window_hours * 3600 then 1
-            else 0
-        end as numerator_contribution,
-        1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        case
-            when inquiry_48h_window_hours is null
-                then 'no response window (parameter_value) defined for the period'
-        end as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
-        case
-            when inquiry_48h_window_hours is null then response_note || '; no response window defined for the period'
-            else response_note || ' (window '
-                || cast(inquiry_48h_window_hours as {{ dbt.type_string() }}) || ' h)'
-        end as note
-    from inquiries_in_grid
+    from {{ indicator.rows }}
+    left join definitions as windows
+        on {{ indicator.rows }}.period_grain = windows.period_grain
+        and {{ indicator.rows }}.period_key = windows.period_key
+        and windows.indicator_code = '{{ indicator.code }}'
+    {% endfor %}
 
     union all
 
@@ -373,34 +261,9 @@ contributions as (
         {{ contribution_source('complaint_closure_rate', 'crm.complaints', 'complaint_id') }},
         case when closed_at is not null then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case when closed_at is not null then 'closed' else 'still open' end as note
     from complaints_in_grid
-
-    union all
-
-    select
-        {{ contribution_source('order_entry_24h', 'crm.orders', 'order_id') }},
-        case
-            when order_entry_window_hours is null then null
-            when entry_seconds <= order_entry_window_hours * 3600 then 1
-            else 0
-        end as numerator_contribution,
-        1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        case
-            when order_entry_window_hours is null
-                then 'no entry window (parameter_value) defined for the period'
-        end as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
-        case
-            when order_entry_window_hours is null then entry_note || '; no entry window defined for the period'
-            else entry_note || ' (window '
-                || cast(order_entry_window_hours as {{ dbt.type_string() }}) || ' h)'
-        end as note
-    from orders_in_grid
 
     union all
 
@@ -408,9 +271,7 @@ contributions as (
         {{ contribution_source('order_error_rate', 'crm.orders', 'order_id') }},
         case when entry_error_count > 0 then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when entry_error_count > 0
                 then cast(entry_error_count as {{ dbt.type_string() }}) || ' entry error(s)'
@@ -425,9 +286,7 @@ contributions as (
         1 as numerator_contribution,
         -- The months of the period are the 'grid' row's denominator, not a count of rows.
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'order received (status ' || coalesce(order_status, 'unknown') || '); per-month rate divides by '
             || cast(months_in_period as {{ dbt.type_string() }}) || ' month(s) in the period' as note
     from orders_in_grid
@@ -438,9 +297,10 @@ contributions as (
         {{ contribution_source('rfq_response_hours', 'crm.rfqs', 'rfq_id') }},
         0 as numerator_contribution,
         0 as denominator_contribution,
-        response_hours as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'no RFQ received in the period was quoted' as empty_reason,
+        {{ contribution_details(
+            observation_value='response_hours',
+            empty_reason="'no RFQ received in the period was quoted'"
+        ) }},
         case
             when response_hours is null then 'not quoted: ignored by the median'
             else 'quoted after ' || {{ number_text('response_hours', 1) }} || ' h'
@@ -457,9 +317,7 @@ contributions as (
         ) }},
         case when submitted_at <= due_at then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when submitted_at is null then 'not submitted'
             when submitted_at <= due_at then 'submitted on time'
@@ -469,27 +327,26 @@ contributions as (
 
 ),
 
+{#- What an empty value means, per indicator: on its 'grid' row. -#}
+{%- set empty_reasons = [
+    ('contract_fulfilment_on_time', 'no contracts due in the period'),
+    ('inquiry_response_24h', 'no inquiries received in the period'),
+    ('inquiry_response_48h', 'no inquiries received in the period'),
+    ('complaint_closure_rate', 'no complaints received in the period'),
+    ('order_entry_24h', 'no orders received in the period'),
+    ('order_error_rate', 'no orders received in the period'),
+    ('rfq_response_hours', 'no RFQs received in the period'),
+    ('report_on_time_rate', 'no reports due in the period'),
+] %}
 all_contributions as (
 
     select * from contributions
     union all
-    {{ grid_contributions('contract_fulfilment_on_time', 'no contracts due in the period') }}
-    union all
-    {{ grid_contributions('inquiry_response_24h', 'no inquiries received in the period') }}
-    union all
-    {{ grid_contributions('inquiry_response_48h', 'no inquiries received in the period') }}
-    union all
-    {{ grid_contributions('complaint_closure_rate', 'no complaints received in the period') }}
-    union all
-    {{ grid_contributions('order_entry_24h', 'no orders received in the period') }}
-    union all
-    {{ grid_contributions('order_error_rate', 'no orders received in the period') }}
-    union all
     {{ grid_contributions('orders_processed', denominator='grid.months_in_period') }}
+    {%- for indicator_code, empty_reason in empty_reasons %}
     union all
-    {{ grid_contributions('rfq_response_hours', 'no RFQs received in the period') }}
-    union all
-    {{ grid_contributions('report_on_time_rate', 'no reports due in the period') }}
+    {{ grid_contributions(indicator_code, empty_reason) }}
+    {%- endfor %}
 
 ),
 

@@ -24,7 +24,7 @@
 
 with
 
-employee_periods as (
+grid as (
 
     select * from {{ ref('int_employee_periods') }}
     where {{ in_refresh_window() }}
@@ -59,10 +59,10 @@ inquiries as (
 invoices_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         invoices.invoice_id,
         invoices.invoice_date,
         invoices.is_credit_note,
@@ -74,11 +74,9 @@ invoices_in_period as (
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id
-    from employee_periods
+    from grid
     inner join invoices
-        on employee_periods.employee_id = invoices.employee_id
-        and employee_periods.overlap_start_date <= invoices.invoice_date
-        and invoices.invoice_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('invoices.employee_id', 'invoices.invoice_date') }}
 
 ),
 
@@ -86,10 +84,10 @@ invoices_in_period as (
 revenue_orders_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         orders.order_id,
         orders.order_date,
         orders.order_status,
@@ -98,11 +96,9 @@ revenue_orders_in_period as (
         orders.source_file,
         orders.source_row_number,
         orders.batch_id
-    from employee_periods
+    from grid
     inner join orders
-        on employee_periods.employee_id = orders.employee_id
-        and employee_periods.overlap_start_date <= orders.order_date
-        and orders.order_date <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('orders.employee_id', 'orders.order_date') }}
     where orders.is_revenue_order
 
 ),
@@ -112,10 +108,10 @@ revenue_orders_in_period as (
 proposals_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         opportunities.opportunity_id,
         opportunities.opportunity_stage,
         opportunities.first_contact_at,
@@ -124,11 +120,9 @@ proposals_in_period as (
         opportunities.source_file,
         opportunities.source_row_number,
         opportunities.batch_id
-    from employee_periods
+    from grid
     inner join opportunities
-        on employee_periods.employee_id = opportunities.owner_employee_id
-        and employee_periods.overlap_start_date <= cast(opportunities.proposal_at as date)
-        and cast(opportunities.proposal_at as date) <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)') }}
 
 ),
 
@@ -138,10 +132,10 @@ proposals_in_period as (
 closings_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         opportunities.opportunity_id,
         opportunities.opportunity_stage,
         opportunities.first_contact_at,
@@ -153,11 +147,9 @@ closings_in_period as (
         opportunities.source_file,
         opportunities.source_row_number,
         opportunities.batch_id
-    from employee_periods
+    from grid
     inner join opportunities
-        on employee_periods.employee_id = opportunities.owner_employee_id
-        and employee_periods.overlap_start_date <= cast(opportunities.closed_at as date)
-        and cast(opportunities.closed_at as date) <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)') }}
     where opportunities.opportunity_stage in ('won', 'lost')
 
 ),
@@ -200,20 +192,18 @@ inquiries_with_order as (
 inquiries_in_period as (
 
     select
-        employee_periods.employee_id,
-        employee_periods.assignment_id,
-        employee_periods.period_grain,
-        employee_periods.period_key,
+        grid.employee_id,
+        grid.assignment_id,
+        grid.period_grain,
+        grid.period_key,
         inquiries.inquiry_id,
         inquiries_with_order.first_order_id,
         inquiries.source_file,
         inquiries.source_row_number,
         inquiries.batch_id
-    from employee_periods
+    from grid
     inner join inquiries
-        on employee_periods.employee_id = inquiries.employee_id
-        and employee_periods.overlap_start_date <= cast(inquiries.received_at as date)
-        and cast(inquiries.received_at as date) <= employee_periods.overlap_end_date
+        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
     left join inquiries_with_order
         on inquiries.inquiry_id = inquiries_with_order.inquiry_id
 
@@ -226,9 +216,9 @@ sales_revenue as (
         {{ contribution_source('sales_revenue', 'finance.invoices', 'invoice_id') }},
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ fx_missing_row_reason("case when amount_rc is null then 'invoices' end", 'currency_code') }} as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(
+            null_reason=fx_missing_row_reason("case when amount_rc is null then 'invoices' end", 'currency_code')
+        ) }},
         case
             when amount_rc is null
                 then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period revenue unknown'
@@ -246,9 +236,9 @@ average_order_value as (
         {{ contribution_source('average_order_value', 'crm.orders', 'order_id') }},
         amount_rc as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ fx_missing_row_reason("case when amount_rc is null then 'orders' end", 'currency_code') }} as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(
+            null_reason=fx_missing_row_reason("case when amount_rc is null then 'orders' end", 'currency_code')
+        ) }},
         case
             when amount_rc is null
                 then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the order date: period order amount unknown'
@@ -265,11 +255,12 @@ gross_profit_margin as (
         {{ contribution_source('gross_profit_margin', 'finance.invoices', 'invoice_id') }},
         amount_rc - cost_of_sales_rc as numerator_contribution,
         amount_rc as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ fx_missing_row_reason(
-            "case when amount_rc is null or cost_of_sales_rc is null then 'invoices' end", 'currency_code'
-        ) }} as null_reason,
-        'no positive net revenue in the period (credit notes outweigh invoices)' as empty_reason,
+        {{ contribution_details(
+            null_reason=fx_missing_row_reason(
+                "case when amount_rc is null or cost_of_sales_rc is null then 'invoices' end", 'currency_code'
+            ),
+            empty_reason="'no positive net revenue in the period (credit notes outweigh invoices)'"
+        ) }},
         case
             when amount_rc is null
                 then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period margin unknown'
@@ -292,9 +283,7 @@ proposal_conversion_rate as (
         ) }},
         case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'proposal sent in the period, opportunity now '
             || coalesce(opportunity_stage, 'without a stage') as note
     from proposals_in_period
@@ -308,9 +297,7 @@ win_rate as (
         {{ contribution_source('win_rate', 'crm.opportunities', 'opportunity_id') }},
         case when opportunity_stage = 'won' then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when opportunity_stage = 'won' then 'won in the period'
             else 'lost in the period'
@@ -319,25 +306,6 @@ win_rate as (
 
 ),
 
-{#- The note and null_reason of a won deal in won_deal_value and average_won_deal_value:
-    why its amount is unknown. -#}
-{%- set won_deal_note -%}
-    case
-        when amount_lc is null
-            then 'won without an amount: period won value unknown'
-        when amount_rc is null
-            then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency')
-                || ' on the close date: period won value unknown'
-        else 'won in the period'
-    end
-{%- endset %}
-{%- set won_deal_null_reason -%}
-    case
-        when amount_lc is null then 'won opportunities without an amount in the period'
-        else {{ fx_missing_row_reason("case when amount_rc is null then 'deals won' end", 'currency_code') }}
-    end
-{%- endset %}
-
 -- numerator: 1 per deal won in the period; the denominator is the constant 1.
 deals_won as (
 
@@ -345,42 +313,38 @@ deals_won as (
         {{ contribution_source('deals_won', 'crm.opportunities', 'opportunity_id') }},
         1 as numerator_contribution,
         0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         'won in the period' as note
     from won_deals_in_period
 
 ),
 
 -- numerator: amount_rc per deal won in the period (null for a deal whose amount is
--- unknown, which makes the strict sum null); the denominator is the constant 1.
-won_deal_value as (
+-- unknown, which makes the strict sum null); denominator: the constant 1 for
+-- won_deal_value (a sum), 1 per deal won for average_won_deal_value.
+{%- set won_deal_amount_denominators = [('won_deal_value', 0), ('average_won_deal_value', 1)] %}
+won_deal_amounts as (
 
+    {% for indicator_code, denominator in won_deal_amount_denominators %}
     select
-        {{ contribution_source('won_deal_value', 'crm.opportunities', 'opportunity_id') }},
+        {{ contribution_source(indicator_code, 'crm.opportunities', 'opportunity_id') }},
         amount_rc as numerator_contribution,
-        0 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ won_deal_null_reason }} as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
-        {{ won_deal_note }} as note
+        {{ denominator }} as denominator_contribution,
+        {{ contribution_details(
+            null_reason="case when amount_lc is null then 'won opportunities without an amount in the period' else "
+                ~ fx_missing_row_reason("case when amount_rc is null then 'deals won' end", 'currency_code') ~ " end"
+        ) }},
+        case
+            when amount_lc is null
+                then 'won without an amount: period won value unknown'
+            when amount_rc is null
+                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency')
+                    || ' on the close date: period won value unknown'
+            else 'won in the period'
+        end as note
     from won_deals_in_period
-
-),
-
--- numerator: amount_rc per deal won (as won_deal_value); denominator: 1 per deal won.
-average_won_deal_value as (
-
-    select
-        {{ contribution_source('average_won_deal_value', 'crm.opportunities', 'opportunity_id') }},
-        amount_rc as numerator_contribution,
-        1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        {{ won_deal_null_reason }} as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
-        {{ won_deal_note }} as note
-    from won_deals_in_period
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -395,9 +359,7 @@ first_contact_to_proposal_days as (
         ) }},
         0 as numerator_contribution,
         0 as denominator_contribution,
-        first_contact_to_proposal_days as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(observation_value='first_contact_to_proposal_days') }},
         'proposal sent '
             || {{ number_text('first_contact_to_proposal_days', 1) }}
             || ' days after first contact' as note
@@ -413,9 +375,7 @@ sales_cycle_days as (
         {{ contribution_source('sales_cycle_days', 'crm.opportunities', 'opportunity_id') }},
         0 as numerator_contribution,
         0 as denominator_contribution,
-        sales_cycle_days as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(observation_value='sales_cycle_days') }},
         'won '
             || {{ number_text('sales_cycle_days', 1) }}
             || ' days after first contact' as note
@@ -432,9 +392,7 @@ inquiry_to_deal_conversion as (
         {{ contribution_source('inquiry_to_deal_conversion', 'crm.inquiries', 'inquiry_id') }},
         case when first_order_id is not null then 1 else 0 end as numerator_contribution,
         1 as denominator_contribution,
-        cast(null as {{ dbt.type_float() }}) as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details() }},
         case
             when first_order_id is not null then 'led to order ' || first_order_id
             else 'no order points to this inquiry'
@@ -443,59 +401,38 @@ inquiry_to_deal_conversion as (
 
 ),
 
-grid as (
-
-    select * from employee_periods
-
-),
-
+{#- The indicator blocks, and what an empty value means per indicator (none for the
+    counts and sums: their zero is true): on its 'grid' row. -#}
+{%- set indicator_blocks = [
+    'sales_revenue', 'average_order_value', 'gross_profit_margin', 'proposal_conversion_rate',
+    'win_rate', 'deals_won', 'won_deal_amounts', 'first_contact_to_proposal_days',
+    'sales_cycle_days', 'inquiry_to_deal_conversion',
+] %}
+{%- set empty_reasons = [
+    ('sales_revenue', none),
+    ('average_order_value', 'no confirmed or shipped orders in the period'),
+    ('gross_profit_margin', 'no invoices with a cost of sales in the period'),
+    ('proposal_conversion_rate', 'no proposals sent in the period'),
+    ('win_rate', 'no opportunities closed in the period'),
+    ('deals_won', none),
+    ('won_deal_value', none),
+    ('average_won_deal_value', 'no opportunities won in the period'),
+    ('first_contact_to_proposal_days', 'no proposals with a recorded first contact sent in the period'),
+    ('sales_cycle_days', 'no deals with a recorded first contact won in the period'),
+    ('inquiry_to_deal_conversion', 'no inquiries received in the period'),
+] %}
 all_contributions as (
 
-    select * from sales_revenue
+    {%- for block in indicator_blocks %}
+    select * from {{ block }}
     union all
-    {{ grid_contributions('sales_revenue') }}
+    {%- endfor %}
+    {%- for indicator_code, empty_reason in empty_reasons %}
+    {{ grid_contributions(indicator_code, empty_reason) }}
+    {%- if not loop.last %}
     union all
-    select * from average_order_value
-    union all
-    {{ grid_contributions('average_order_value', 'no confirmed or shipped orders in the period') }}
-    union all
-    select * from gross_profit_margin
-    union all
-    {{ grid_contributions('gross_profit_margin', 'no invoices with a cost of sales in the period') }}
-    union all
-    select * from proposal_conversion_rate
-    union all
-    {{ grid_contributions('proposal_conversion_rate', 'no proposals sent in the period') }}
-    union all
-    select * from win_rate
-    union all
-    {{ grid_contributions('win_rate', 'no opportunities closed in the period') }}
-    union all
-    select * from deals_won
-    union all
-    {{ grid_contributions('deals_won') }}
-    union all
-    select * from won_deal_value
-    union all
-    {{ grid_contributions('won_deal_value') }}
-    union all
-    select * from average_won_deal_value
-    union all
-    {{ grid_contributions('average_won_deal_value', 'no opportunities won in the period') }}
-    union all
-    select * from first_contact_to_proposal_days
-    union all
-    {{ grid_contributions(
-        'first_contact_to_proposal_days', 'no proposals with a recorded first contact sent in the period'
-    ) }}
-    union all
-    select * from sales_cycle_days
-    union all
-    {{ grid_contributions('sales_cycle_days', 'no deals with a recorded first contact won in the period') }}
-    union all
-    select * from inquiry_to_deal_conversion
-    union all
-    {{ grid_contributions('inquiry_to_deal_conversion', 'no inquiries received in the period') }}
+    {%- endif %}
+    {%- endfor %}
 
 ),
 

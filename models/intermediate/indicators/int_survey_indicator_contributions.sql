@@ -82,9 +82,7 @@ csat_by_row as (
         csat_responses.batch_id
     from grid
     inner join csat_responses
-        on grid.employee_id = csat_responses.employee_id
-        and cast(csat_responses.responded_at as date) >= grid.overlap_start_date
-        and cast(csat_responses.responded_at as date) <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('csat_responses.employee_id', 'cast(csat_responses.responded_at as date)') }}
 
 ),
 
@@ -102,12 +100,11 @@ csat as (
             when csat_by_row.csat_score is null then 0
             else definitions.parameter_value
         end as denominator_contribution,
-        csat_by_row.csat_score as observation_value,
-        case
-            when csat_by_row.csat_score is not null and definitions.parameter_value is null
-                then 'no CSAT scale maximum (parameter_value) defined for the period'
-        end as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(
+            observation_value='csat_by_row.csat_score',
+            null_reason="case when csat_by_row.csat_score is not null and definitions.parameter_value is null"
+                ~ " then 'no CSAT scale maximum (parameter_value) defined for the period' end"
+        ) }},
         case
             when csat_by_row.csat_score is null
                 then 'response without a score (not counted)'
@@ -144,9 +141,7 @@ nps as (
             when nps_responses.nps_score is null then 0
             else cast(1 as {{ dbt.type_float() }}) / 100
         end as denominator_contribution,
-        nps_responses.nps_score as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        cast(null as {{ dbt.type_string() }}) as empty_reason,
+        {{ contribution_details(observation_value='nps_responses.nps_score') }},
         case
             when nps_responses.nps_score is null then 'response without a score (not counted)'
             when nps_responses.nps_score >= 9
@@ -157,9 +152,7 @@ nps as (
         end as note
     from grid
     inner join nps_responses
-        on grid.employee_id = nps_responses.employee_id
-        and cast(nps_responses.responded_at as date) >= grid.overlap_start_date
-        and cast(nps_responses.responded_at as date) <= grid.overlap_end_date
+        on {{ attributed_to_grid_row('nps_responses.employee_id', 'cast(nps_responses.responded_at as date)') }}
 
 ),
 
@@ -215,9 +208,10 @@ score_360 as (
                 then reviews_in_groups.weight / reviews_in_groups.group_row_count
             else 0
         end as denominator_contribution,
-        reviews_in_groups.review_score as observation_value,
-        cast(null as {{ dbt.type_string() }}) as null_reason,
-        'no rater group with a blend weight has enough raters' as empty_reason,
+        {{ contribution_details(
+            observation_value='reviews_in_groups.review_score',
+            empty_reason="'no rater group with a blend weight has enough raters'"
+        ) }},
         case
             when reviews_in_groups.is_suppressed
                 then reviews_in_groups.rater_group || ' group suppressed ('

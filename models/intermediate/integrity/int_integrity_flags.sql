@@ -198,7 +198,7 @@ flags as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(['flags.order_id', "'|'", 'flags.rule_code'])) }} as flag_id,
+        {{ surrogate_key(['flags.order_id', 'flags.rule_code']) }} as flag_id,
         {{ dbt.concat(["'INT-'", 'orders.employee_id', "'-'", 'orders.year_month']) }}
             as case_id,
         flags.order_id,

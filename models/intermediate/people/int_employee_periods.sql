@@ -85,7 +85,10 @@ ranked as (
     from assignment_overlaps
 
 ),
+{% endif %}
 
+-- period_end: the assignment held last gets the employee's whole time in the period;
+-- event_date: every assignment its own overlap.
 attributed as (
 
     select
@@ -98,31 +101,18 @@ attributed as (
         period_end_date,
         days_in_period,
         months_in_period,
+        {%- if rule == 'period_end' %}
         employment_start_in_period as overlap_start_date,
         employment_end_in_period as overlap_end_date
     from ranked
     where recency_rank = 1
-
-),
-{% else %}
-attributed as (
-
-    select
-        employee_id,
-        assignment_id,
-        role_code,
-        period_grain,
-        period_key,
-        period_start_date,
-        period_end_date,
-        days_in_period,
-        months_in_period,
+        {%- else %}
         overlap_start_date,
         overlap_end_date
     from assignment_overlaps
+        {%- endif %}
 
 ),
-{% endif %}
 
 final as (
 

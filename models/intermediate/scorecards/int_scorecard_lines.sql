@@ -239,35 +239,18 @@ scenario_templates as (
 
 ),
 
+{% set template_columns = [
+    'scenario_id', 'fiscal_quarter', 'role_code', 'template_version', 'indicator_code', 'weight',
+    'scoring_method', 'base_target', 'challenge_target', 'stretch_target', 'template_row_hash',
+] %}
 templates_in_force as (
 
+    {% for templates in ['kept_baseline_templates', 'scenario_templates'] %}
     select
-        scenario_id,
-        fiscal_quarter,
-        role_code,
-        template_version,
-        indicator_code,
-        weight,
-        scoring_method,
-        base_target,
-        challenge_target,
-        stretch_target,
-        template_row_hash
-    from kept_baseline_templates
-    union all
-    select
-        scenario_id,
-        fiscal_quarter,
-        role_code,
-        template_version,
-        indicator_code,
-        weight,
-        scoring_method,
-        base_target,
-        challenge_target,
-        stretch_target,
-        template_row_hash
-    from scenario_templates
+        {{ template_columns | join(',\n        ') }}
+    from {{ templates }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -325,84 +308,46 @@ scoring_rules_in_force as (
 
 ),
 
-score_band_rows_in_force as (
+{#- The rows of a definition seed in force at the quarter end, each hashed, concatenated
+    in the order of their own hashes: one hash per seed and quarter. -#}
+{% set hashed_definition_rows = [
+    ('score_bands', [
+        'score_bands.band_code', 'score_bands.version', 'score_bands.effective_from',
+        'score_bands.min_score', 'score_bands.band_rank', 'score_bands.guideline_max_share',
+        'score_bands.guideline_min_share',
+    ]),
+    ('traffic_lights', [
+        'traffic_lights.light_code', 'traffic_lights.version', 'traffic_lights.effective_from',
+        'traffic_lights.min_score',
+    ]),
+    ('gates', [
+        'gates.gate_code', 'gates.version', 'gates.effective_from',
+        'gates.indicator_code', 'gates.comparison', 'gates.threshold',
+    ]),
+] %}
+{% for seed, hashed_columns in hashed_definition_rows %}
+{{ seed }}_rows_in_force as (
 
     select
         quarters.fiscal_quarter,
-        score_bands.band_code,
-        {{ definition_hash([
-            "'score_bands'", 'score_bands.band_code', 'score_bands.version',
-            'score_bands.effective_from', 'score_bands.min_score',
-            'score_bands.band_rank', 'score_bands.guideline_max_share',
-            'score_bands.guideline_min_share',
-        ]) }} as row_hash
+        {{ definition_hash(["'" ~ seed ~ "'"] + hashed_columns) }} as row_hash
     from quarters
-    inner join score_bands
-        on {{ definition_in_force('score_bands', 'quarters.period_end_date') }}
+    inner join {{ seed }}
+        on {{ definition_in_force(seed, 'quarters.period_end_date') }}
 
 ),
 
-score_band_hashes as (
+{{ seed }}_hashes as (
 
     select
         fiscal_quarter,
-        {{ dbt.listagg('row_hash', "'|'", 'order by row_hash') }} as score_bands_hash
-    from score_band_rows_in_force
+        {{ dbt.listagg('row_hash', "'|'", 'order by row_hash') }} as {{ seed }}_hash
+    from {{ seed }}_rows_in_force
     group by fiscal_quarter
 
 ),
 
-traffic_light_rows_in_force as (
-
-    select
-        quarters.fiscal_quarter,
-        traffic_lights.light_code,
-        {{ definition_hash([
-            "'traffic_lights'", 'traffic_lights.light_code', 'traffic_lights.version',
-            'traffic_lights.effective_from',
-            'traffic_lights.min_score',
-        ]) }} as row_hash
-    from quarters
-    inner join traffic_lights
-        on {{ definition_in_force('traffic_lights', 'quarters.period_end_date') }}
-
-),
-
-traffic_light_hashes as (
-
-    select
-        fiscal_quarter,
-        {{ dbt.listagg('row_hash', "'|'", 'order by row_hash') }} as traffic_lights_hash
-    from traffic_light_rows_in_force
-    group by fiscal_quarter
-
-),
-
-gate_rows_in_force as (
-
-    select
-        quarters.fiscal_quarter,
-        gates.gate_code,
-        {{ definition_hash([
-            "'gates'", 'gates.gate_code', 'gates.version', 'gates.effective_from',
-            'gates.indicator_code', 'gates.comparison', 'gates.threshold',
-        ]) }} as row_hash
-    from quarters
-    inner join gates
-        on {{ definition_in_force('gates', 'quarters.period_end_date') }}
-
-),
-
-gate_hashes as (
-
-    select
-        fiscal_quarter,
-        {{ dbt.listagg('row_hash', "'|'", 'order by row_hash') }} as gates_hash
-    from gate_rows_in_force
-    group by fiscal_quarter
-
-),
-
+{% endfor %}
 -- One hash over every definition the scorecard of a role and quarter depends on
 -- (the indicator definitions travel separately as definition_hash per line). Row
 -- hashes leave effective_to out: closing a version when the next one arrives does
@@ -418,8 +363,8 @@ templates_hashes as (
         template_hashes.role_code,
         {{ definition_hash([
             'template_hashes.template_rows_hash', 'role_settings_in_force.role_settings_hash',
-            'scoring_rules_in_force.scoring_rules_hash', 'score_band_hashes.score_bands_hash',
-            'traffic_light_hashes.traffic_lights_hash', 'gate_hashes.gates_hash',
+            'scoring_rules_in_force.scoring_rules_hash', 'score_bands_hashes.score_bands_hash',
+            'traffic_lights_hashes.traffic_lights_hash', 'gates_hashes.gates_hash',
         ]) }} as templates_hash
     from template_hashes
     left join role_settings_in_force
@@ -427,12 +372,10 @@ templates_hashes as (
         and template_hashes.role_code = role_settings_in_force.role_code
     left join scoring_rules_in_force
         on template_hashes.fiscal_quarter = scoring_rules_in_force.fiscal_quarter
-    left join score_band_hashes
-        on template_hashes.fiscal_quarter = score_band_hashes.fiscal_quarter
-    left join traffic_light_hashes
-        on template_hashes.fiscal_quarter = traffic_light_hashes.fiscal_quarter
-    left join gate_hashes
-        on template_hashes.fiscal_quarter = gate_hashes.fiscal_quarter
+    {%- for seed, hashed_columns in hashed_definition_rows %}
+    left join {{ seed }}_hashes
+        on template_hashes.fiscal_quarter = {{ seed }}_hashes.fiscal_quarter
+    {%- endfor %}
 
 ),
 
@@ -575,14 +518,12 @@ source_targets as (
             when 'role_template' then template_base_target
             when 'indicator_default' then default_target
         end as base_target,
+        {%- for line in ['challenge', 'stretch'] %}
         case target_source
-            when 'hr_target' then hr_challenge_target
-            when 'role_template' then template_challenge_target
-        end as source_challenge_target,
-        case target_source
-            when 'hr_target' then hr_stretch_target
-            when 'role_template' then template_stretch_target
-        end as source_stretch_target
+            when 'hr_target' then hr_{{ line }}_target
+            when 'role_template' then template_{{ line }}_target
+        end as source_{{ line }}_target{{ ',' if not loop.last }}
+        {%- endfor %}
     from target_sources
 
 ),
@@ -594,24 +535,17 @@ tier_lines as (
 
     select
         *,
+        {%- for line in ['challenge', 'stretch'] %}
         case
-            when scoring_method <> 'tiered' or source_challenge_target is not null
-                then source_challenge_target
+            when scoring_method <> 'tiered' or source_{{ line }}_target is not null
+                then source_{{ line }}_target
             when direction = 'down'
-                then cast(cast(base_target / default_challenge_multiplier as decimal(38, 12))
+                then cast(cast(base_target / default_{{ line }}_multiplier as decimal(38, 12))
                     as {{ dbt.type_float() }})
-            else cast(cast(base_target * default_challenge_multiplier as decimal(38, 12))
+            else cast(cast(base_target * default_{{ line }}_multiplier as decimal(38, 12))
                 as {{ dbt.type_float() }})
-        end as challenge_target,
-        case
-            when scoring_method <> 'tiered' or source_stretch_target is not null
-                then source_stretch_target
-            when direction = 'down'
-                then cast(cast(base_target / default_stretch_multiplier as decimal(38, 12))
-                    as {{ dbt.type_float() }})
-            else cast(cast(base_target * default_stretch_multiplier as decimal(38, 12))
-                as {{ dbt.type_float() }})
-        end as stretch_target,
+        end as {{ line }}_target,
+        {%- endfor %}
         case
             when coverage_status = 'not_delivered' then 'not_measured'
             when actual_value is null then 'missing_data'
@@ -671,18 +605,12 @@ attainments as (
         100 as base_points,
         case when cap_attainment > 1 then 100 * cap_attainment else 100 end as stretch_points,
         -- "Reached" a line: at or beyond it in the indicator's direction.
+        {%- for line in ['stretch', 'challenge', 'base'] %}
         case
-            when direction = 'down' then actual_value <= stretch_target
-            else actual_value >= stretch_target
-        end as has_reached_stretch,
-        case
-            when direction = 'down' then actual_value <= challenge_target
-            else actual_value >= challenge_target
-        end as has_reached_challenge,
-        case
-            when direction = 'down' then actual_value <= base_target
-            else actual_value >= base_target
-        end as has_reached_base,
+            when direction = 'down' then actual_value <= {{ line }}_target
+            else actual_value >= {{ line }}_target
+        end as has_reached_{{ line }},
+        {%- endfor %}
         case
             when direction = 'down' then actual_value < stretch_target
             else actual_value > stretch_target

@@ -108,6 +108,7 @@ traffic_lights as (
 bonus_pool_rules as (
 
     select * from {{ ref('bonus_pool_rules') }}
+    where rule_code = '{{ var("bonus_pool_rule_code", "default") }}'
 
 ),
 
@@ -122,58 +123,6 @@ score_360_definitions as (
     from {{ ref('int_indicator_definitions_by_period') }}
     where period_grain = 'quarter'
         and indicator_code = 'score_360'
-
-),
-
--- Definitions (types from seeds/_seeds.yml column_types).
-settings_versions as (
-
-    select
-        role_code,
-        cast(version as integer) as settings_version,
-        effective_from,
-        effective_to,
-        cast(quantitative_share as {{ dbt.type_float() }}) as quantitative_share,
-        cast(qualitative_share as {{ dbt.type_float() }}) as qualitative_share,
-        cast(role_value_coefficient as {{ dbt.type_float() }}) as role_value_coefficient,
-        is_bonus_eligible as is_role_bonus_eligible
-    from role_settings
-
-),
-
-band_versions as (
-
-    select
-        band_code,
-        cast(version as integer) as band_version,
-        effective_from,
-        effective_to,
-        cast(min_score as {{ dbt.type_float() }}) as min_score,
-        cast(band_rank as integer) as band_rank
-    from score_bands
-
-),
-
-light_versions as (
-
-    select
-        light_code,
-        cast(version as integer) as light_version,
-        effective_from,
-        effective_to,
-        cast(min_score as {{ dbt.type_float() }}) as min_score
-    from traffic_lights
-
-),
-
-bonus_rule_versions as (
-
-    select
-        effective_from,
-        effective_to,
-        cast(min_band_rank_for_award as integer) as min_band_rank_for_award
-    from bonus_pool_rules
-    where rule_code = '{{ var("bonus_pool_rule_code", "default") }}'
 
 ),
 
@@ -341,23 +290,20 @@ kpi_scored as (
 
     select
         measured.*,
-        {{ dbt.hash(dbt.concat([
-            'measured.employee_id', "'|'", 'measured.assignment_id', "'|'",
-            'measured.fiscal_quarter'
-        ])) }} as scorecard_id,
+        {{ surrogate_key(['measured.employee_id', 'measured.assignment_id', 'measured.fiscal_quarter']) }}
+            as scorecard_id,
         cast(measured.overlap_days as {{ dbt.type_float() }})
             / cast(measured.days_in_period as {{ dbt.type_float() }}) as role_day_share,
+        {%- for kpi_score, weighted_points in [
+            ('kpi_score', 'weighted_points'), ('computed_kpi_score', 'computed_weighted_points')
+        ] %}
         case
             when measured.scorecard_status in ('insufficient_data', 'no_activity') then null
             when measured.scored_weight > 0
-                then {{ six_decimals("measured.weighted_points / measured.scored_weight") }}
-        end as kpi_score,
+                then {{ six_decimals('measured.' ~ weighted_points ~ ' / measured.scored_weight') }}
+        end as {{ kpi_score }},
+        {%- endfor %}
         {{ six_decimals("coalesce(measured.scored_weight, 0)") }} as data_completeness,
-        case
-            when measured.scorecard_status in ('insufficient_data', 'no_activity') then null
-            when measured.scored_weight > 0
-                then {{ six_decimals("measured.computed_weighted_points / measured.scored_weight") }}
-        end as computed_kpi_score,
         score_360_values.score_360
     from measured
     left join score_360_values
@@ -396,27 +342,28 @@ blended as (
 
     select
         rated_360.*,
-        settings_versions.settings_version,
-        settings_versions.quantitative_share,
-        settings_versions.qualitative_share,
-        settings_versions.role_value_coefficient,
-        coalesce(settings_versions.is_role_bonus_eligible, false) as is_role_bonus_eligible,
-        {{ six_decimals("case
-                when rated_360.kpi_score is null then null
-                when rated_360.score_360_points is null then rated_360.kpi_score
-                else settings_versions.quantitative_share * rated_360.kpi_score
-                    + settings_versions.qualitative_share * rated_360.score_360_points
-            end") }} as blended_score,
-        {{ six_decimals("case
-                when rated_360.computed_kpi_score is null then null
-                when rated_360.score_360_points is null then rated_360.computed_kpi_score
-                else settings_versions.quantitative_share * rated_360.computed_kpi_score
-                    + settings_versions.qualitative_share * rated_360.score_360_points
-            end") }} as computed_overall_score
+        role_settings.version as settings_version,
+        role_settings.quantitative_share,
+        role_settings.qualitative_share,
+        role_settings.role_value_coefficient,
+        coalesce(role_settings.is_bonus_eligible, false) as is_role_bonus_eligible,
+        {%- for kpi_score, overall_score in [
+            ('kpi_score', 'blended_score'), ('computed_kpi_score', 'computed_overall_score')
+        ] %}
+        {%- set blend %}
+            case
+                when rated_360.{{ kpi_score }} is null then null
+                when rated_360.score_360_points is null then rated_360.{{ kpi_score }}
+                else role_settings.quantitative_share * rated_360.{{ kpi_score }}
+                    + role_settings.qualitative_share * rated_360.score_360_points
+            end
+        {%- endset %}
+        {{ six_decimals(blend) }} as {{ overall_score }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from rated_360
-    left join settings_versions
-        on rated_360.role_code = settings_versions.role_code
-        and {{ definition_in_force('settings_versions', 'rated_360.period_end_date') }}
+    left join role_settings
+        on rated_360.role_code = role_settings.role_code
+        and {{ definition_in_force('role_settings', 'rated_360.period_end_date') }}
 
 ),
 
@@ -444,43 +391,34 @@ overall_scored as (
 
 ),
 
-band_candidates as (
+-- A scorecard takes the band (the traffic light) in force with the highest min_score
+-- not above its overall score.
+{% set overall_score_scales = [
+    ('band', 'score_bands', ['band_code', 'band_rank']),
+    ('light', 'traffic_lights', ['light_code']),
+] %}
+{% for scale, thresholds, columns in overall_score_scales %}
+{{ scale }}_candidates as (
 
     select
         overall_scored.scenario_id,
         overall_scored.scorecard_id,
-        band_versions.band_code,
-        band_versions.band_rank,
-        band_versions.band_version,
+        {%- for column in columns %}
+        {{ thresholds }}.{{ column }},
+        {%- endfor %}
+        {{ thresholds }}.version as {{ scale }}_version,
         row_number() over (
             partition by overall_scored.scenario_id, overall_scored.scorecard_id
-            order by band_versions.min_score desc
-        ) as band_order
+            order by {{ thresholds }}.min_score desc
+        ) as {{ scale }}_order
     from overall_scored
-    inner join band_versions
-        on band_versions.min_score <= overall_scored.overall_score
-        and {{ definition_in_force('band_versions', 'overall_scored.period_end_date') }}
+    inner join {{ thresholds }}
+        on {{ thresholds }}.min_score <= overall_scored.overall_score
+        and {{ definition_in_force(thresholds, 'overall_scored.period_end_date') }}
 
 ),
 
-light_candidates as (
-
-    select
-        overall_scored.scenario_id,
-        overall_scored.scorecard_id,
-        light_versions.light_code,
-        light_versions.light_version,
-        row_number() over (
-            partition by overall_scored.scenario_id, overall_scored.scorecard_id
-            order by light_versions.min_score desc
-        ) as light_order
-    from overall_scored
-    inner join light_versions
-        on light_versions.min_score <= overall_scored.overall_score
-        and {{ definition_in_force('light_versions', 'overall_scored.period_end_date') }}
-
-),
-
+{% endfor %}
 quarter_ends as (
 
     select distinct period_end_date
@@ -493,14 +431,14 @@ pip_lights as (
 
     select
         quarter_ends.period_end_date,
-        light_versions.light_code,
+        traffic_lights.light_code,
         row_number() over (
             partition by quarter_ends.period_end_date
-            order by light_versions.min_score
+            order by traffic_lights.min_score
         ) as light_order
     from quarter_ends
-    inner join light_versions
-        on {{ definition_in_force('light_versions', 'quarter_ends.period_end_date') }}
+    inner join traffic_lights
+        on {{ definition_in_force('traffic_lights', 'quarter_ends.period_end_date') }}
 
 ),
 
@@ -515,7 +453,7 @@ banded as (
         light_candidates.light_version as traffic_light_version,
         coalesce(light_candidates.light_code = pip_lights.light_code, false) as is_pip_candidate,
         coalesce(
-            band_candidates.band_rank <= bonus_rule_versions.min_band_rank_for_award,
+            band_candidates.band_rank <= bonus_pool_rules.min_band_rank_for_award,
             false
         ) and overall_scored.is_role_bonus_eligible as is_bonus_eligible,
         quarter_sequence.quarter_number
@@ -531,8 +469,8 @@ banded as (
     left join pip_lights
         on overall_scored.period_end_date = pip_lights.period_end_date
         and pip_lights.light_order = 1
-    left join bonus_rule_versions
-        on {{ definition_in_force('bonus_rule_versions', 'overall_scored.period_end_date') }}
+    left join bonus_pool_rules
+        on {{ definition_in_force('bonus_pool_rules', 'overall_scored.period_end_date') }}
     left join quarter_sequence
         on overall_scored.fiscal_quarter = quarter_sequence.fiscal_quarter
 

@@ -89,10 +89,10 @@ valued as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            'valued.employee_id', "'|'", 'valued.assignment_id', "'|'",
-            'valued.indicator_code', "'|'", 'valued.period_grain', "'|'", 'valued.period_key'
-        ])) }} as indicator_value_id,
+        {{ surrogate_key([
+            'valued.employee_id', 'valued.assignment_id', 'valued.indicator_code',
+            'valued.period_grain', 'valued.period_key',
+        ]) }} as indicator_value_id,
         valued.employee_id,
         valued.assignment_id,
         grid.role_code,

@@ -14,26 +14,14 @@ scorecards as (
 
     select * from {{ ref('int_scorecards_scored') }}
     where scenario_id = 'baseline'
+        and manager_employee_id is not null
+        and band_code is not null
 
 ),
 
 score_bands as (
 
     select * from {{ ref('score_bands') }}
-
-),
-
-band_versions as (
-
-    select
-        band_code,
-        cast(version as integer) as band_version,
-        effective_from,
-        effective_to,
-        cast(band_rank as integer) as band_rank,
-        cast(guideline_max_share as {{ dbt.type_float() }}) as guideline_max_share,
-        cast(guideline_min_share as {{ dbt.type_float() }}) as guideline_min_share
-    from score_bands
 
 ),
 
@@ -45,8 +33,6 @@ manager_quarters as (
         period_end_date,
         count(*) as scorecard_count
     from scorecards
-    where manager_employee_id is not null
-        and band_code is not null
     group by
         manager_employee_id,
         fiscal_quarter,
@@ -62,8 +48,6 @@ band_counts as (
         band_code,
         count(*) as band_count
     from scorecards
-    where manager_employee_id is not null
-        and band_code is not null
     group by
         manager_employee_id,
         fiscal_quarter,
@@ -78,19 +62,19 @@ manager_bands as (
         manager_quarters.manager_employee_id,
         manager_quarters.fiscal_quarter,
         manager_quarters.scorecard_count,
-        band_versions.band_code,
-        band_versions.band_version,
-        band_versions.band_rank,
-        band_versions.guideline_max_share,
-        band_versions.guideline_min_share,
+        score_bands.band_code,
+        score_bands.version as band_version,
+        score_bands.band_rank,
+        score_bands.guideline_max_share,
+        score_bands.guideline_min_share,
         coalesce(band_counts.band_count, 0) as band_count
     from manager_quarters
-    inner join band_versions
-        on {{ definition_in_force('band_versions', 'manager_quarters.period_end_date') }}
+    inner join score_bands
+        on {{ definition_in_force('score_bands', 'manager_quarters.period_end_date') }}
     left join band_counts
         on manager_quarters.manager_employee_id = band_counts.manager_employee_id
         and manager_quarters.fiscal_quarter = band_counts.fiscal_quarter
-        and band_versions.band_code = band_counts.band_code
+        and score_bands.band_code = band_counts.band_code
 
 ),
 
@@ -121,9 +105,8 @@ judged as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat([
-            'manager_employee_id', "'|'", 'fiscal_quarter', "'|'", 'band_code'
-        ])) }} as {{ dbt.type_string() }}) as band_calibration_id,
+        cast({{ surrogate_key(['manager_employee_id', 'fiscal_quarter', 'band_code']) }}
+            as {{ dbt.type_string() }}) as band_calibration_id,
         cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
         cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,
         cast(band_code as {{ dbt.type_string() }}) as band_code,

@@ -239,44 +239,33 @@ remainders as (
 -- that the awards still sum to the pool (assert_bonus_awards_within_cap reports it).
 -- Fewer cents are left over than there are awards, so (3) always suffices when
 -- max_award_multiple_of_average >= 1.
+slot_tiers as (
+
+    select 1 as slot_tier
+    union all
+    select 2 as slot_tier
+    union all
+    select 3 as slot_tier
+
+),
+
 cent_slots as (
 
     select
-        scorecard_id,
-        fiscal_quarter,
-        employee_id,
-        assignment_id,
-        remainder_micro_cents,
-        leftover_cents,
-        1 as slot_tier,
-        case when room_cents >= 1 then 1 else 0 end as slot_cents
+        remainders.scorecard_id,
+        remainders.fiscal_quarter,
+        remainders.employee_id,
+        remainders.assignment_id,
+        remainders.remainder_micro_cents,
+        remainders.leftover_cents,
+        slot_tiers.slot_tier,
+        case slot_tiers.slot_tier
+            when 1 then case when remainders.room_cents >= 1 then 1 else 0 end
+            when 2 then case when remainders.room_cents >= 2 then remainders.room_cents - 1 else 0 end
+            else 1
+        end as slot_cents
     from remainders
-
-    union all
-
-    select
-        scorecard_id,
-        fiscal_quarter,
-        employee_id,
-        assignment_id,
-        remainder_micro_cents,
-        leftover_cents,
-        2 as slot_tier,
-        case when room_cents >= 2 then room_cents - 1 else 0 end as slot_cents
-    from remainders
-
-    union all
-
-    select
-        scorecard_id,
-        fiscal_quarter,
-        employee_id,
-        assignment_id,
-        remainder_micro_cents,
-        leftover_cents,
-        3 as slot_tier,
-        1 as slot_cents
-    from remainders
+    cross join slot_tiers
 
 ),
 

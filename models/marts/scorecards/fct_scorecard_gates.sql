@@ -24,20 +24,6 @@ gates as (
 
 ),
 
-gate_versions as (
-
-    select
-        gate_code,
-        cast(version as integer) as gate_version,
-        effective_from,
-        effective_to,
-        indicator_code,
-        comparison,
-        cast(threshold as {{ dbt.type_float() }}) as threshold
-    from gates
-
-),
-
 quarter_values as (
 
     select
@@ -60,24 +46,24 @@ scorecard_gates as (
         scorecards.assignment_id,
         scorecards.role_code,
         scorecards.fiscal_quarter,
-        gate_versions.gate_code,
-        gate_versions.gate_version,
-        gate_versions.indicator_code,
+        gates.gate_code,
+        gates.version as gate_version,
+        gates.indicator_code,
         quarter_values.indicator_value as actual_value,
-        gate_versions.comparison,
-        gate_versions.threshold,
+        gates.comparison,
+        gates.threshold,
         case
             when quarter_values.indicator_value is null
                 then coalesce(quarter_values.null_reason, 'no value for the quarter')
         end as null_reason
     from scorecards
-    inner join gate_versions
-        on {{ definition_in_force('gate_versions', 'scorecards.period_end_date') }}
+    inner join gates
+        on {{ definition_in_force('gates', 'scorecards.period_end_date') }}
     left join quarter_values
         on scorecards.employee_id = quarter_values.employee_id
         and scorecards.assignment_id = quarter_values.assignment_id
         and scorecards.fiscal_quarter = quarter_values.fiscal_quarter
-        and gate_versions.indicator_code = quarter_values.indicator_code
+        and gates.indicator_code = quarter_values.indicator_code
 
 ),
 
@@ -102,7 +88,7 @@ evaluated as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat(['scorecard_id', "'|'", 'gate_code'])) }}
+        cast({{ surrogate_key(['scorecard_id', 'gate_code']) }}
             as {{ dbt.type_string() }}) as scorecard_gate_id,
         cast(scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
         cast(employee_id as {{ dbt.type_string() }}) as employee_id,

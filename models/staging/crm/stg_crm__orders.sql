@@ -35,11 +35,7 @@ renamed as (
         {{ clean_text('device_id') }} as device_id,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
 
-        -- lineage: every row traces back to its landing file and row
-        cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
-        cast(_source_file as {{ dbt.type_string() }}) as source_file,
-        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+        {{ landing_lineage() }}
     from source
 
 ),

@@ -23,11 +23,7 @@ renamed as (
         cast(amount as decimal(18, 2)) as amount_lc,
         {{ clean_code('currency', 'upper') }} as currency_code,
 
-        -- lineage: every row traces back to its landing file and row
-        cast(_batch_id as {{ dbt.type_string() }}) as batch_id,
-        cast(_source_file as {{ dbt.type_string() }}) as source_file,
-        cast(_source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+        {{ landing_lineage() }}
     from source
 
 ),
