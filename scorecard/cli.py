@@ -433,7 +433,8 @@ def status(
         if not paths.home.is_dir():
             raise UserError(f"no data home at {paths.home}: run `scorecard demo` (a demo "
                             "company) or `scorecard ingest` first, or give --home")  # fmt: skip
-    reports = sorted(paths.reports.glob("*.html")) if paths.reports.exists() else []
+    reports = sorted(paths.reports.glob("scorecard-*.html")) if paths.reports.exists() else []
+    quality_page = paths.reports / "quality.html"
     info = {
         "version": __version__,
         "home": str(paths.home),
@@ -442,6 +443,7 @@ def status(
         "parquet": str(paths.parquet),
         "last_report": str(reports[-1]) if reports else None,
         "data_docs": str(paths.data_docs / "index.html") if paths.data_docs.exists() else None,
+        "quality_page": str(quality_page) if quality_page.exists() else None,
         "quality_history": str(paths.quality_db),
         "raw_zone": str(paths.raw),
         "quarantine": str(paths.quarantine),

@@ -16,6 +16,7 @@ from scorecard.contract import load_contract
 from scorecard.ingest import ingest
 from scorecard.paths import Paths
 from scorecard.quality import blockers, certification_blockers, raw_scope, raw_suites, run_checks
+from scorecard.quality.page import quality_page_path
 from tests.conftest import EMPLOYEES, TODAY, copy_home, write
 
 
@@ -180,6 +181,11 @@ def test_results_are_stored_as_history(tmp_path):
     # Data Docs: the latest result of each suite, rendered by GX.
     index = (paths.data_docs / "index.html").read_text(encoding="utf-8")
     assert "raw.hr__employees" in index and "raw.load_health" in index
+    # The offline quality page: every suite of the history, the runs (browser test:
+    # tests/test_report_browser.py).
+    quality = quality_page_path(paths).read_text(encoding="utf-8")
+    assert "raw.hr__employees" in quality and "raw.load_health" in quality
+    assert quality.count("<tr><td>20") == 2  # both runs listed (ids start with the date)
 
 
 def test_a_batch_far_smaller_than_recent_ones_raises_a_volume_warning(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from scorecard.quality.page import write_quality_page
 from scorecard.report import write_report
 
 pytestmark = pytest.mark.slow
@@ -59,13 +60,10 @@ def page(tmp_path):
 
 
 def test_report_renders_offline_and_explains_a_line(demo_home, tmp_path, page):
-    # The Data Docs link must resolve too: give the report a (copied) home that has them.
-    docs = tmp_path / "home" / "reports" / "data_docs" / "index.html"
-    docs.parent.mkdir(parents=True)
-    docs.write_text("<!DOCTYPE html><title>Data Docs</title><p>expectations</p>")
     home = type(demo_home)(tmp_path / "home")
     shutil.copytree(demo_home.home / "serving", home.home / "serving", symlinks=True)
     shutil.copytree(demo_home.home / "warehouse", home.home / "warehouse", symlinks=True)
+    write_quality_page(home)  # from the copied history, as `scorecard check` writes it
     report = write_report(home, None, None, "bi").path
 
     page.goto(report.as_uri())
@@ -89,11 +87,11 @@ def test_report_renders_offline_and_explains_a_line(demo_home, tmp_path, page):
     page.fill("#filter", "")
     assert page.locator("#employee-list li:visible").count() > 1
 
-    docs_link = page.locator("header a", has_text="Data Docs")
-    assert docs_link.get_attribute("href") == "data_docs/index.html"
-    docs_link.click()
+    quality_link = page.locator("header a", has_text="data quality")
+    assert quality_link.get_attribute("href") == "quality.html"
+    quality_link.click()
     page.wait_for_load_state("load")
-    assert page.title() == "Data Docs"
+    assert page.title().startswith("Data quality")
     page.go_back()
 
     page.goto(report.as_uri() + target)
@@ -141,3 +139,44 @@ def _besides_dbt_templates(problems: list[str], base: str) -> list[str]:
     return [p for p in problems
             if not (p.startswith(template) and "%7B" in p)
             and not p.startswith("Failed to load resource")]  # fmt: skip
+
+
+def test_the_quality_page_shows_every_result_offline(tmp_path, page):
+    """Failures first with their sample, every suite with its expectations, the runs:
+    rendered from the history alone, readable with the network blocked."""
+    import datetime as dt
+
+    from scorecard.paths import Paths
+    from scorecard.quality import history
+
+    home = Paths(tmp_path / "home")
+    ok = history.Outcome("raw.hr__employees", "hr.employees", "values are unique",
+                         "employee_id", "critical", True, 0, 0)  # fmt: skip
+    bad = history.Outcome("raw.crm__orders", "crm.orders", "values are in the set",
+                          "order_status", "critical", False, None, 2,
+                          [{"order_status": "<script>alert(1)</script>"}, {"order_status": "[x]"}])  # fmt: skip
+    slow = history.Outcome("raw.load_health", "raw", "latest batch is not far smaller",
+                           None, "warning", False, None, 1)  # fmt: skip
+    start = dt.datetime(2026, 11, 30, 8, 0)
+    for n, outcomes in enumerate(([ok], [ok, bad, slow])):
+        history.record(home, history.CheckRun(
+            f"run-{n}", start + dt.timedelta(hours=n), start + dt.timedelta(hours=n, seconds=12),
+            sorted({o.suite for o in outcomes}), outcomes,
+        ))  # fmt: skip
+    out = write_quality_page(home)
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Data quality")
+    tiles = page.locator(".tile").all_inner_texts()
+    assert [" ".join(t.split()) for t in tiles] == [
+        "3 suites", "3 expectations", "1 passing", "1 critical failures", "1 warnings",
+    ]
+    failures = page.locator("h2:has-text('Failures') + table tr").all_inner_texts()
+    assert len(failures) == 3  # header, the critical failure, the warning
+    assert "crm.orders.order_status" in failures[1] and "critical failure" in failures[1]
+    assert "<script>alert(1)</script>" in failures[1]  # shown as text, never run
+    assert page.locator("details#raw\\.crm__orders").get_attribute("open") is not None
+    assert page.locator("details#raw\\.hr__employees").get_attribute("open") is None
+    runs = page.locator("h2:has-text('Recent runs') + table tr").all_inner_texts()
+    assert [r.split()[0] for r in runs[1:]] == ["run-1", "run-0"]
+    assert page.problems == []

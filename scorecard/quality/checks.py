@@ -24,6 +24,7 @@ from scorecard.errors import UserError
 from scorecard.paths import Paths
 from scorecard.quality import history, raw_scope
 from scorecard.quality.history import CheckRun, Outcome
+from scorecard.quality.page import write_quality_page
 from scorecard.quality.raw_suites import SUITES_DIR
 from scorecard.quality.sources import build_checks_database
 from scorecard.sql import literal
@@ -169,6 +170,7 @@ def run_checks(
         raw_loaded_at=newest_raw_load(paths) if reads_raw else None, raw_scopes=scopes,
     )  # fmt: skip
     history.record(paths, run)
+    write_quality_page(paths)  # the offline view of what was just recorded
     return run
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scorecard.errors import UserError
 from scorecard.paths import Paths
+from scorecard.quality.page import quality_page_path
 from scorecard.report.data import read_report_data
 from scorecard.report.explanations import explain_lines
 from scorecard.report.page import PageWriter
@@ -32,10 +33,6 @@ def default_report_path(paths: Paths, quarter: str) -> Path:
     return paths.reports / f"scorecard-{quarter}.html"
 
 
-def data_docs_index(paths: Paths) -> Path:
-    return paths.reports / "data_docs" / "index.html"
-
-
 def write_report(
     paths: Paths, quarter: str | None = None, out: Path | None = None, audience: str = "bi"
 ) -> ReportResult:
@@ -56,9 +53,10 @@ def write_report(
                 codes.append(line["indicator_code"])
     served = {card["scorecard_id"]: card["overall_score"] for card in data.scorecards}
     explanations = explain_lines(paths.warehouse_db, quarter, wanted, served, audience)
-    docs = data_docs_index(paths)
-    docs_href = Path(os.path.relpath(docs, out.parent)).as_posix() if docs.exists() else None
-    html = PageWriter(data, explanations, audience, docs_href).render()
+    quality = quality_page_path(paths)
+    quality_href = (Path(os.path.relpath(quality, out.parent)).as_posix()
+                    if quality.exists() else None)  # fmt: skip
+    html = PageWriter(data, explanations, audience, quality_href).render()
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = out.with_name(f".{out.name}.tmp")
     scratch.write_text(html, encoding="utf-8")

@@ -93,11 +93,11 @@ def team_anchor(row: dict[str, Any]) -> str:
 
 class PageWriter:
     def __init__(self, data: ReportData, explanations: Explanations, audience: str,
-                 data_docs_href: str | None):  # fmt: skip
+                 quality_href: str | None):  # fmt: skip
         self.data = data
         self.explanations = explanations
         self.audience = audience
-        self.data_docs_href = data_docs_href
+        self.quality_href = quality_href
         self.cards_by_employee: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for card in data.scorecards:
             self.cards_by_employee[card["employee_id"]].append(card)
@@ -119,8 +119,8 @@ class PageWriter:
         d = self.data
         pub = d.publication
         docs = (
-            f' · <a href="{escape(self.data_docs_href)}">data quality (Data Docs)</a>'
-            if self.data_docs_href else ""
+            f' · <a href="{escape(self.quality_href)}">data quality</a>'
+            if self.quality_href else ""
         )  # fmt: skip
         head = (
             f"<header><h1>Scorecards {escape(d.quarter)}</h1>"
