@@ -53,6 +53,11 @@ def _share_rule(line: dict[str, Any]) -> str:
     return "the result divided by the target x 100"
 
 
+def role_name(code: str | None) -> str:
+    """sales_rep -> Sales rep: the role as people say it (codes stay in ids and exports)."""
+    return "-" if code is None else code.replace("_", " ").capitalize()
+
+
 def name_of(line: dict[str, Any]) -> str:
     return line.get("indicator_name") or line["indicator_code"]
 

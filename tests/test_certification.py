@@ -279,7 +279,14 @@ def _same_cell(got, want) -> bool:
 def test_the_hr_workbook_reads_like_a_report(home, tmp_path):
     """Summary first, names beside ids, sorted by team, manager and employee, number
     formats per column and per line unit; figures checked against the certified rows."""
+    from scorecard.report import certification_state
+
+    assert certification_state(home, QUARTER) == "draft"
     cert = _certified(home).certification
+    # the report's header says the same
+    assert certification_state(home, QUARTER) == (
+        f"certified revision 1 by {HR} at {cert.certified_at}"
+    )
     out = export_certified(home, QUARTER, "xlsx", tmp_path / "export").out
     workbook = openpyxl.load_workbook(out / "certified_results.xlsx")
     columns, rows = _store_rows(home, "scorecards")

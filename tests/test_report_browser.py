@@ -8,9 +8,11 @@ and counted as a failure, so a chart or font fetched from the network fails the 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scorecard.quality.page import write_quality_page
@@ -179,4 +181,95 @@ def test_the_quality_page_shows_every_result_offline(tmp_path, page):
     assert page.locator("details#raw\\.hr__employees").get_attribute("open") is None
     runs = page.locator("h2:has-text('Recent runs') + table tr").all_inner_texts()
     assert [r.split()[0] for r in runs[1:]] == ["run-1", "run-0"]
+    assert page.problems == []
+
+
+LONG_NAME = "Maximilian-Alexander von Hohenzollern-Sigmaringen Wittelsbach"
+LONG_INDICATOR = "Share of strategic key accounts that ordered in the period again"
+
+# Every visible text box of a part of the page: does its text fit? SVG text must sit
+# inside its chart's viewBox; HTML boxes must not be wider inside than outside.
+OVERFLOWS = """(root) => {
+  const out = [];
+  root.querySelectorAll('svg text').forEach((t) => {
+    const box = t.getBBox(), view = t.ownerSVGElement.viewBox.baseVal;
+    if (box.width && (box.x < view.x - 0.5 || box.x + box.width > view.x + view.width + 0.5))
+      out.push('svg: ' + t.textContent);
+  });
+  root.querySelectorAll('td, th, p, h2, h3, .tile div').forEach((e) => {
+    if (e.offsetParent && e.scrollWidth > e.clientWidth + 1) out.push(e.tagName + ': ' + e.textContent);
+  });
+  return out;
+}"""
+
+
+def test_a_manager_reads_the_report_without_clipped_text(demo_home, tmp_path, page):
+    """The HR report with a very long name and indicator name: tiles with their changes
+    (checked against the marts), one entry per team, names not codes, nothing overflows
+    its box in the overview, a team or an employee card; printed, one employee a page."""
+    from scorecard.report.page import anchor
+    from tests.conftest import copy_home
+
+    home = copy_home(demo_home, tmp_path / "home")
+    with duckdb.connect(str(home.serving_db), read_only=True) as con:
+        quarter, previous = [r[0] for r in con.execute(
+            "select distinct fiscal_quarter from marts.fct_scorecards order by 1 desc limit 2"
+        ).fetchall()]  # fmt: skip
+        mover = con.execute(
+            "select employee_id from marts.fct_scorecards where fiscal_quarter = ? and "
+            "previous_overall_score is not null order by abs(overall_score - "
+            "previous_overall_score) desc, employee_id limit 1", [quarter]).fetchone()[0]  # fmt: skip
+        counts = {q: con.execute(
+            "select count(overall_score), count(*), avg(overall_score) from marts.fct_scorecards "
+            "where fiscal_quarter = ?", [q]).fetchone() for q in (quarter, previous)}  # fmt: skip
+        heaviest = con.execute(
+            "select indicator_code from marts.fct_scorecard_lines where employee_id = ? and "
+            "fiscal_quarter = ? order by weight desc, indicator_code limit 1", [mover, quarter]
+        ).fetchone()[0]  # fmt: skip
+        teams = con.execute(
+            "select count(distinct team_id), count(distinct team_id || coalesce(manager_employee_id, '')) "
+            "from marts.fct_scorecards where fiscal_quarter = ?", [quarter]).fetchone()  # fmt: skip
+    with duckdb.connect(str(home.warehouse_db)) as con:  # the staging view, as a table
+        con.execute("create table staging.renamed as select * replace (case when "
+                    "employee_id = ? then ? else full_name end as full_name) "
+                    "from staging.stg_hr__employees", [mover, LONG_NAME])  # fmt: skip
+        con.execute("drop view staging.stg_hr__employees")
+        con.execute("alter table staging.renamed rename to stg_hr__employees")
+    with duckdb.connect(str(home.serving_db)) as con:
+        con.execute("update marts.dim_indicators set indicator_name = ? where indicator_code = ?",
+                    [LONG_INDICATOR, heaviest])  # fmt: skip
+    report = write_report(home, quarter, None, "hr").path
+    page.goto(report.as_uri())
+    page.wait_for_load_state("load")
+
+    assert page.locator("header .state").inner_text() == "results: draft"
+    tiles = [" ".join(t.split()) for t in page.locator(".tile").all_inner_texts()]
+    (scored, total, average), (scored_before, _, average_before) = counts.values()
+    assert tiles[0] == f"scorecards scored {scored} of {total} {scored - scored_before:+.1f} against {previous}"
+    assert tiles[1].startswith(f"average overall score {average:,.1f} ")
+    assert f"{average - average_before:+.1f} against {previous}" in tiles[1]
+    # one row per team, though every team has two managers (a director and a head)
+    assert teams[1] > teams[0]
+    assert page.locator("#teams table tr").count() == 1 + teams[0]
+    assert page.locator("section.team").count() == teams[0]
+    assert "Sales rep" in page.locator("#overview").inner_text()  # names, not sales_rep
+
+    shots = {"overview": page.locator("#overview"), "team": page.locator("section.team").first}
+    card = page.locator(f"#{anchor('e', mover)}")
+    card.scroll_into_view_if_needed()
+    shots["employee"] = card
+    for name, part in shots.items():
+        part.screenshot(path=str(tmp_path / f"{name}.png"))
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+        assert part.evaluate(OVERFLOWS) == [], name
+    movers = page.locator("#overview svg").nth(1).text_content()
+    # cut to fit with "...", the whole name kept in the label's <title> (text_content has both)
+    assert re.search(r"\)Maximilian-Alexander von [^.(]*\.\.\.", movers), movers
+    assert LONG_INDICATOR in card.inner_text()
+
+    page.emulate_media(media="print")
+    assert page.locator("nav").evaluate("e => getComputedStyle(e).display") == "none"
+    breaks = page.locator("article.employee").evaluate_all(
+        "all => all.map(e => getComputedStyle(e).breakBefore)")  # fmt: skip
+    assert breaks and set(breaks) == {"page"}
     assert page.problems == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scorecard.report.charts import attainment_bar, bar_chart, line_chart, radar_chart
+from scorecard.report.charts import _text_px, attainment_bar, bar_chart, line_chart, radar_chart
 
 
 def _rects(svg: str) -> list[dict[str, str]]:
@@ -12,11 +12,25 @@ def _rects(svg: str) -> list[dict[str, str]]:
 
 
 def test_bars_are_proportional_to_the_largest_value():
-    svg = bar_chart([("excellent", 25, "excellent"), ("fail", 50, "fail")], "bands", width=420)
-    # 420 wide - 110 label - 60 value column = 250 px for the largest value.
+    svg = bar_chart([("excellent", 25, "excellent"), ("fail", 50, "fail")], "bands")
+    # 250 px for the largest value, after a label column as wide as "excellent"
+    # (9 x 6.8 + 10 = 71.2 px); 71.2 + 250 + 60 (value column) = 381.2 wide.
     widths = [float(r["width"]) for r in _rects(svg)]
     assert widths == [125.0, 250.0]
     assert ">25<" in svg and ">50<" in svg and "<title>bands</title>" in svg
+    assert 'viewBox="0 0 381.2 48"' in svg and [r["x"] for r in _rects(svg)] == ["71.2"] * 2
+
+
+def test_a_long_label_widens_its_column_then_is_cut_with_its_full_text_kept():
+    name = "Maximilian Alexander von Hohenzollern-Sigmaringen (E-00042)"
+    svg = bar_chart([(name, 3.0, "up"), ("Ann (E-1)", 1.0, "down")], "movers")
+    # The name needs more than the 220 px a label may take: the column stops at
+    # 220 + 10 = 230 px and the label is cut to fit, the whole name in its <title>.
+    assert [r["x"] for r in _rects(svg)] == ["230", "230"]
+    shown = re.search(r"</title>([^<]*)</text>", svg)[1]
+    assert f"<title>{name}</title>" in svg
+    assert shown.startswith("Maximilian Alexander von") and shown.endswith("...")
+    assert _text_px(name) > 220 >= _text_px(shown)
 
 
 def test_attainment_bar_marks_the_target_at_100_percent_of_the_cap_scale():

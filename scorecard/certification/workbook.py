@@ -18,6 +18,7 @@ from typing import Any
 
 from scorecard.certification.store import Certification
 from scorecard.paths import PROJECT_ROOT
+from scorecard.plain_words import role_name
 
 SHEETS = {
     "scorecards": "Scorecards",
@@ -121,10 +122,6 @@ def _indicator_names() -> dict[tuple[str, int], str]:
                 for r in csv.DictReader(handle)}  # fmt: skip
 
 
-def role_name(code: str | None) -> str | None:
-    return None if code is None else code.replace("_", " ").capitalize()
-
-
 def _with_names(columns: list[str], rows: list[tuple], names: dict[str, str]) -> tuple[list, list]:
     """Insert each name column after its id column (employee_name may be there already)."""
     columns, rows = list(columns), [list(row) for row in rows]
@@ -140,7 +137,7 @@ def _with_names(columns: list[str], rows: list[tuple], names: dict[str, str]) ->
                 version = row[version_at] if version_at is not None else None
                 name = _indicator_names().get((code, version), code)
             elif id_column == "role_code":
-                name = role_name(code)
+                name = None if code is None else role_name(code)
             else:
                 name = names.get(code)
             row.insert(at + 1, name)

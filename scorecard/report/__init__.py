@@ -33,6 +33,18 @@ def default_report_path(paths: Paths, quarter: str) -> Path:
     return paths.reports / f"scorecard-{quarter}.html"
 
 
+def certification_state(paths: Paths, quarter: str) -> str:
+    """'draft', 'preliminary' or 'certified revision N (by, at)' for the report header."""
+    from scorecard.certification.certify import quarter_state
+
+    state = quarter_state(paths, quarter)
+    if state["state"] != "certified":
+        return state["state"]
+    last = state["revisions"][-1]
+    return (f"certified revision {last['revision']} by {last['certified_by']} "
+            f"at {last['certified_at']}")  # fmt: skip
+
+
 def write_report(
     paths: Paths, quarter: str | None = None, out: Path | None = None, audience: str = "bi"
 ) -> ReportResult:
@@ -44,6 +56,7 @@ def write_report(
         raise UserError(f"--out must be an .html file, got {out}")
     data = read_report_data(paths.serving_db, quarter)
     quarter = data.quarter
+    data.certification = certification_state(paths, quarter)
     out = (out or default_report_path(paths, quarter)).resolve()
     wanted: dict[str, list[str]] = {}
     for card in data.scorecards:

@@ -22,24 +22,53 @@ def _svg(width: float, height: float, title: str, body: list[str], css: str = "c
     )
 
 
+# Width of one character of the charts' 11px system-ui text, rounded up so that a label
+# sized with it never overflows (the widest common glyphs, W and M, are about 9.5 px).
+CHAR_PX = 6.8
+MAX_LABEL_PX = 220
+BAR_PX = 250
+
+
+def _text_px(text: str) -> float:
+    return len(text) * CHAR_PX + sum(2.7 for c in text if c.isupper() or c in "mwMW%")
+
+
+def _fit(text: str, px: float = MAX_LABEL_PX) -> str:
+    """The label cut with an ellipsis to fit `px` (the full text is in the <title>)."""
+    if _text_px(text) <= px:
+        return text
+    while text and _text_px(text + "...") > px:
+        text = text[:-1]
+    return text.rstrip() + "..."
+
+
+def _label(x: float, y: float, text: str, anchor: str, px: float = MAX_LABEL_PX) -> str:
+    shown = _fit(text, px)
+    title = f"<title>{escape(text)}</title>" if shown != text else ""
+    return (f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}">{title}'
+            f"{escape(shown)}</text>")  # fmt: skip
+
+
 def _f(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def bar_chart(
-    items: Sequence[tuple[str, float, str]], title: str, width: int = 420, unit: str = ""
-) -> str:
-    """Horizontal bars: (label, value, css class) per row, scaled to the largest value."""
-    row, label_w, value_w = 22, 110, 60
+def bar_chart(items: Sequence[tuple[str, float, str]], title: str, unit: str = "") -> str:
+    """Horizontal bars: (label, value, css class) per row; the largest value is BAR_PX long.
+    The label column is as wide as the longest label (cut with an ellipsis past
+    MAX_LABEL_PX), so a long name is never clipped at the chart's edge."""
+    row, value_w, span = 22, 60, BAR_PX
+    label_px = min(max((_text_px(label) for label, _, _ in items), default=0), MAX_LABEL_PX)
+    label_w = round(max(60.0, label_px + 10), 1)
+    width = label_w + span + value_w
     height = row * max(len(items), 1) + 4
     top = max((value for _, value, _ in items), default=0) or 1
-    span = width - label_w - value_w
     body = []
     for i, (label, value, css) in enumerate(items):
         y = 2 + i * row
         bar = span * max(value, 0) / top
         body += [
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>',
+            _label(label_w - 6, y + 15, label, "end", label_px),
             f'<rect class="{escape(css)}" x="{label_w}" y="{y + 3}" width="{_f(bar)}" '
             f'height="{row - 6}"/>',
             f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}">{escape(_f(value))}{unit}</text>',
@@ -67,7 +96,10 @@ def attainment_bar(attainment: float | None, cap: float | None, title: str) -> s
 
 def radar_chart(axes: Sequence[tuple[str, float | None]], title: str, top: float = 100.0) -> str:
     """Indicator scores on spokes (a missing score sits at the centre, labelled 'n/a')."""
-    width, size, radius = 460, 300, 95  # wide enough for the labels either side
+    size, radius = 300, 95
+    texts = [f"{label} {'n/a' if score is None else _f(score)}" for label, score in axes]
+    widest = min(max((_text_px(t) for t in texts), default=0), MAX_LABEL_PX)
+    width = max(460, int(2 * (radius * 1.17 + widest + 10)))  # labels either side fit
     centre, middle = size / 2, width / 2
     top = max([top, *(score or 0 for _, score in axes)])
     n = len(axes)
@@ -80,15 +112,13 @@ def radar_chart(axes: Sequence[tuple[str, float | None]], title: str, top: float
     for ring in (0.25, 0.5, 0.75, 1.0):
         ring_points = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, ring) for i in range(n)))
         body.append(f'<polygon class="grid" points="{ring_points}"/>')
-    for i, (label, score) in enumerate(axes):
+    for i in range(n):
         x, y = point(i, 1.0)
         lx, ly = point(i, 1.17)
         anchor = "middle" if abs(lx - middle) < 10 else "start" if lx > middle else "end"
-        shown = "n/a" if score is None else _f(score)
         body += [
             f'<line class="grid" x1="{middle:g}" y1="{centre:g}" x2="{_f(x)}" y2="{_f(y)}"/>',
-            f'<text x="{_f(lx)}" y="{_f(ly + 4)}" text-anchor="{anchor}">'
-            f"{escape(label)} {shown}</text>",
+            _label(lx, ly + 4, texts[i], anchor),
         ]
     shape = " ".join(
         f"{_f(x)},{_f(y)}"

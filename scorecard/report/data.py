@@ -93,6 +93,25 @@ STATUSES_SQL = """
     group by scorecard_status
     order by scorecard_status
 """
+# The summary tiles of a quarter (and of the one before, for the change).
+SUMMARY_SQL = """
+    select count(*) as scorecards, count(overall_score) as scored,
+        avg(overall_score) as average_overall,
+        avg(case when band_code = 'excellent' then 1.0 when band_code is not null then 0 end)
+            as excellent_share,
+        avg(case when band_code = 'fail' then 1.0 when band_code is not null then 0 end)
+            as fail_share,
+        count(case when is_pip_candidate then 1 end) as pip_candidates
+    from marts.fct_scorecards
+    where fiscal_quarter = ?
+"""
+CALIBRATION_SQL = """
+    select manager_employee_id, band_code, band_rank, scorecard_count, band_count, band_share,
+        guideline_max_share, guideline_min_share, calibration_status, is_outside_guideline
+    from marts.fct_band_calibration
+    where fiscal_quarter = ?
+    order by manager_employee_id, band_rank
+"""
 REVIEW_360_SQL = """
     select employee_id, rater_group, rater_count, min_raters, is_suppressed, is_in_blend,
         mean_score, scaled_score_0_100, effective_weight
@@ -118,6 +137,10 @@ class ReportData:
     uncovered_sources: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     integrity_flags: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    previous_summary: dict[str, Any] | None = None  # None: no quarter before this one
+    calibration: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by manager
+    certification: str = "draft"  # draft, preliminary, or certified revision N
 
     @property
     def employees(self) -> list[str]:
@@ -185,6 +208,8 @@ def read_report_data(serving_db: Path, quarter: str | None) -> ReportData:
         for row in trend_rows:
             trend[row["employee_id"]][row["fiscal_quarter"]] = row
         integrity_columns, integrity_flags = _integrity_flags(con, quarter)
+        earlier = [q for q in quarters if q < quarter]
+        previous = _records(con, SUMMARY_SQL, [earlier[-1]])[0] if earlier else None
         return ReportData(
             quarter=quarter,
             quarters=[q for q in quarters if q <= quarter],
@@ -200,4 +225,8 @@ def read_report_data(serving_db: Path, quarter: str | None) -> ReportData:
             integrity_flags=integrity_flags,
             uncovered_sources=_records(con, COVERAGE_SQL, [quarter]),
             statuses=_records(con, STATUSES_SQL, [quarter]),
+            summary=_records(con, SUMMARY_SQL, [quarter])[0],
+            previous_summary=previous,
+            calibration=_grouped(_records(con, CALIBRATION_SQL, [quarter]),
+                                 "manager_employee_id"),  # fmt: skip
         )

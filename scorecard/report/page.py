@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from scorecard.coverage import STATUS_MEANING
-from scorecard.plain_words import name_of, points, quantity, tier_ladder
+from scorecard.plain_words import figure, name_of, points, quantity, role_name, tier_ladder
 from scorecard.report.charts import attainment_bar, bar_chart, line_chart, radar_chart
 from scorecard.report.data import ReportData
 from scorecard.report.explanations import OVERALL, Explanations
@@ -55,6 +55,20 @@ polyline.overall,polyline.kpi,polyline.r360{fill:none;stroke-width:2}
 .explain:target{display:block}.explain pre{white-space:pre-wrap;margin:4px 0;font-size:12px}
 .words p{margin:3px 0}.words ul{margin:2px 0 6px;padding-left:20px}
 table.ladder{display:inline-table;margin:2px 16px 6px 0;font-size:12px}
+header .state{margin-top:4px}
+.tiles{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 10px}
+.tile{border:1px solid #dde2e8;border-radius:6px;padding:8px 12px;min-width:150px;
+ background:#fbfcfd}.tile-label{color:#6b7785;font-size:12px}
+.tile-value{font-size:22px;font-weight:600}.tile-delta{color:#6b7785;font-size:12px}
+td.outside{background:#fdece7;font-weight:600}
+td,th,p,h2,h3{overflow-wrap:break-word}
+@media print{
+ body{background:#fff}nav,#filter,.explain,a.explain-link+div{display:none}
+ main{display:block;padding:0}header{background:none;color:#000;padding:0 0 8px}
+ header a{color:#000}section,article{border:none;padding:0}
+ article.employee{break-before:page;content-visibility:visible}
+ section.team{break-inside:avoid}
+}
 """
 
 SCRIPT = """
@@ -88,7 +102,24 @@ def anchor(*parts: str) -> str:
 
 
 def team_anchor(row: dict[str, Any]) -> str:
-    return anchor("t", row["team_id"], row["manager_employee_id"] or "none")
+    return anchor("t", row["team_id"])
+
+
+def in_unit(unit: str | None, value: Any) -> str:
+    """A table cell in the indicator's unit: 62.5%, 126,303, 2, 12.4 days."""
+    if value is None:
+        return "-"
+    if unit == "currency_rc":
+        return figure(float(value), 0 if abs(float(value)) >= 100 else 2)
+    return quantity(unit, value)
+
+
+def _delta(now: Any, before: Any, scale: float = 1.0, suffix: str = "") -> str:
+    """'+2.3 against 2026-Q2' style change; empty when either side is missing."""
+    if now is None or before is None:
+        return ""
+    change = scale * (float(now) - float(before))
+    return f"{change:+.1f}{suffix}"
 
 
 class PageWriter:
@@ -126,7 +157,8 @@ class PageWriter:
             f"<header><h1>Scorecards {escape(d.quarter)}</h1>"
             f"<div>publication {escape(str(pub.get('publication_id', '-')))} of "
             f"{escape(str(pub.get('published_at', '-')))} · audience {escape(self.audience)} · "
-            f"{len(d.employees)} employees, {len(d.scorecards)} scorecards{docs}</div></header>"
+            f"{len(d.employees)} employees, {len(d.scorecards)} scorecards{docs}</div>"
+            f'<div class="state">results: <b>{escape(d.certification)}</b></div></header>'
         )
         body = [self.overview(), self.teams(), *self.employees()]
         return (
@@ -141,7 +173,7 @@ class PageWriter:
         items = []
         for employee_id in self.data.employees:
             cards = self.cards_by_employee[employee_id]
-            roles = ", ".join(sorted({c["role_code"] for c in cards}))
+            roles = ", ".join(sorted({role_name(c["role_code"]) for c in cards}))
             bands = ", ".join(sorted({c["band_code"] or c["scorecard_status"] for c in cards}))
             label = f"{self.who(employee_id)} · {roles} · {bands}"
             items.append(
@@ -176,7 +208,7 @@ class PageWriter:
             )  # fmt: skip
             mover_rows = "".join(
                 f"<tr><td>{self.link(m['employee_id'])}</td>"
-                f"<td>{escape(m['role_code'])}</td>"
+                f"<td>{escape(role_name(m['role_code']))}</td>"
                 f"<td class=num>{_num(m['previous_score'])}</td>"
                 f"<td class=num>{_num(m['overall_score'])}</td>"
                 f"<td class=num>{m['change']:+.1f}</td></tr>"
@@ -196,10 +228,86 @@ class PageWriter:
         )  # fmt: skip
         return (
             '<section id="overview"><h2>Company overview</h2>'
+            f"{self.tiles()}"
             f"<h3>Band distribution (scored scorecards)</h3>{band_part}{self.legend()}"
+            f"{self.calibration()}"
             f"{self.coverage()}"
             f"<h3>Biggest movers (overall score)</h3>{movers}"
             f"{self.company_integrity()}</section>"
+        )
+
+    def tiles(self) -> str:
+        """The quarter at a glance, each figure with its change against the quarter before."""
+        now, before = self.data.summary, self.data.previous_summary or {}
+        previous = self.data.quarters[-2] if len(self.data.quarters) > 1 else None
+        share = lambda v: "-" if v is None else f"{100 * float(v):.0f}%"  # noqa: E731
+        tiles = [
+            ("scorecards scored", f"{now.get('scored', 0)} of {now.get('scorecards', 0)}",
+             _delta(now.get("scored"), before.get("scored"))),
+            ("average overall score", _num(now.get("average_overall")),
+             _delta(now.get("average_overall"), before.get("average_overall"))),
+            ("excellent", share(now.get("excellent_share")),
+             _delta(now.get("excellent_share"), before.get("excellent_share"), 100, " pts")),
+            ("fail", share(now.get("fail_share")),
+             _delta(now.get("fail_share"), before.get("fail_share"), 100, " pts")),
+            ("PIP candidates", str(now.get("pip_candidates", 0)),
+             _delta(now.get("pip_candidates"), before.get("pip_candidates"))),
+        ]  # fmt: skip
+        against = f"against {escape(previous)}" if previous else "no quarter before"
+        return '<div class="tiles">' + "".join(
+            f'<div class="tile"><div class="tile-label">{escape(label)}</div>'
+            f'<div class="tile-value">{escape(value)}</div>'
+            f'<div class="tile-delta">{escape(delta) + " " + against if delta else against}'
+            "</div></div>"
+            for label, value, delta in tiles
+        ) + "</div>"
+
+    def calibration(self) -> str:
+        """Each manager's band shares against the guideline of score_bands.csv: one row
+        per manager, a band outside its guideline marked."""
+        bands = sorted({(b["band_rank"], b["band_code"]) for rows in
+                        self.data.calibration.values() for b in rows})  # fmt: skip
+        guides = {}
+        for rows in self.data.calibration.values():
+            for b in rows:
+                limits = [f"at most {_pct(b['guideline_max_share'])}"
+                          if b["guideline_max_share"] is not None else "",
+                          f"at least {_pct(b['guideline_min_share'])}"
+                          if b["guideline_min_share"] is not None else ""]  # fmt: skip
+                guides[b["band_code"]] = " ".join(p for p in limits if p)
+        judged, too_small = [], []
+        for manager, rows in sorted(self.data.calibration.items()):
+            by_band = {b["band_code"]: b for b in rows}
+            if all(b["calibration_status"] == "too_small_to_judge" for b in rows):
+                too_small.append(manager)
+                continue
+            cells = "".join(
+                f"<td class='num{' outside' if by_band[code]['is_outside_guideline'] else ''}'>"
+                f"{by_band[code]['band_count']} ({_pct(by_band[code]['band_share'])})</td>"
+                if code in by_band else "<td class=num>-</td>"
+                for _, code in bands
+            )
+            outside = [code for _, code in bands
+                       if code in by_band and by_band[code]["is_outside_guideline"]]  # fmt: skip
+            status = ("outside the guideline: " + ", ".join(outside)) if outside else "within"
+            judged.append(
+                f"<tr><td>{self.link(manager)}</td>"
+                f"<td class=num>{rows[0]['scorecard_count']}</td>{cells}"
+                f"<td>{escape(status)}</td></tr>"
+            )
+        if not judged and not too_small:
+            return ""
+        head = "".join(
+            f"<th>{escape(code)}<div class=muted>{escape(guides.get(code) or 'no guideline')}"
+            "</div></th>" for _, code in bands
+        )  # fmt: skip
+        names = ", ".join(self.link(m) for m in too_small)
+        small = f"<p class=muted>Too few scorecards to judge: {names}</p>" if too_small else ""
+        return (
+            "<h3>Calibration by manager</h3><p class=muted>How a manager's scored scorecards "
+            "spread over the bands, against the guideline of seeds/score_bands.csv; a band "
+            "outside it is marked.</p><table class=calibration><tr><th>manager</th>"
+            f"<th>scored</th>{head}<th>status</th></tr>{''.join(judged)}</table>{small}"
         )
 
     def legend(self) -> str:
@@ -226,7 +334,8 @@ class PageWriter:
         """Scorecards by status and the sources not delivered (docs/coverage.md)."""
         d = self.data
         statuses = "".join(
-            f"<tr><td>{escape(s['scorecard_status'])}</td><td class=num>{s['scorecards']}</td>"
+            f"<tr><td>{escape(s['scorecard_status'].replace('_', ' '))}</td>"
+            f"<td class=num>{s['scorecards']}</td>"
             f"<td>{escape(STATUS_MEANING[s['scorecard_status']])}</td></tr>"
             for s in d.statuses
         )
@@ -259,50 +368,49 @@ class PageWriter:
 
     # -- teams -------------------------------------------------------------------------
     def teams(self) -> str:
-        # A team can have more than one manager in a quarter: a team page is team x manager.
-        members: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+        """One entry per team: its people whoever manages them (a team has its director,
+        managed by a head of sales, and the people the director manages)."""
+        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for card in self.data.scorecards:
-            members[card["team_id"], card["manager_employee_id"]].append(card)
-        parts = ['<section id="teams"><h2>Teams</h2><table><tr><th>team</th><th>manager</th>'
-                 "<th>headcount</th><th>scored</th><th>mean</th><th>median</th>"
+            members[card["team_id"]].append(card)
+        parts = ['<section id="teams"><h2>Teams</h2><table><tr><th>team</th><th>managers</th>'
+                 "<th>scorecards</th><th>scored</th><th>mean</th><th>median</th>"
                  "<th>excellent</th><th>pass</th><th>fail</th><th>red</th></tr>"]  # fmt: skip
-        for team in self.data.teams:
+        summaries = {team: _team_summary(cards) for team, cards in sorted(members.items())}
+        for team, t in summaries.items():
+            managers = ", ".join(self.link(m) for m in t["managers"]) or "-"
             parts.append(
-                f'<tr><td><a href="#{team_anchor(team)}">{escape(team["team_id"])}'
-                f"</a></td><td>{self.link(team['manager_employee_id'])}</td>"
-                f"<td class=num>{team['headcount']}</td><td class=num>{team['scored_count']}</td>"
-                f"<td class=num>{_num(team['mean_overall_score'])}</td>"
-                f"<td class=num>{_num(team['median_overall_score'])}</td>"
-                f"<td class=num>{team['excellent_count']}</td>"
-                f"<td class=num>{team['pass_count']}</td>"
-                f"<td class=num>{team['fail_count']}</td>"
-                f"<td class=num>{team['red_count']}</td></tr>"
+                f'<tr><td><a href="#{team_anchor({"team_id": team})}">{escape(team)}</a></td>'
+                f"<td>{managers}</td><td class=num>{t['headcount']}</td>"
+                f"<td class=num>{t['scored']}</td><td class=num>{_num(t['mean'])}</td>"
+                f"<td class=num>{_num(t['median'])}</td><td class=num>{t['excellent']}</td>"
+                f"<td class=num>{t['pass']}</td><td class=num>{t['fail']}</td>"
+                f"<td class=num>{t['red']}</td></tr>"
             )
         parts.append("</table></section>")
-        for team in self.data.teams:
-            key = (team["team_id"], team["manager_employee_id"])
-            parts.append(self.team(team, members.get(key, [])))
+        for team, t in summaries.items():
+            parts.append(self.team(team, t, members[team]))
         return "".join(parts)
 
-    def team(self, team: dict[str, Any], cards: list[dict[str, Any]]) -> str:
-        counts = [("excellent", team["excellent_count"]), ("pass", team["pass_count"]),
-                  ("fail", team["fail_count"])]  # fmt: skip
-        chart = bar_chart([(b, n, b) for b, n in counts], f"band distribution {team['team_id']}")
+    def team(self, team: str, summary: dict[str, Any], cards: list[dict[str, Any]]) -> str:
+        counts = [(b, summary[b], b) for b in ("excellent", "pass", "fail")]
+        chart = bar_chart(counts, f"band distribution {team}")
         rows = "".join(
-            f"<tr><td>{self.link(c['employee_id'])}</td><td>{escape(c['role_code'])}</td>"
+            f"<tr><td>{self.link(c['employee_id'])}</td><td>{escape(role_name(c['role_code']))}"
+            f"</td><td>{self.link(c['manager_employee_id'])}</td>"
             f"<td class=num>{_num(c['overall_score'])}</td><td>{escape(c['band_code'] or '-')}"
             f"</td><td>{self.light(c['traffic_light'])}</td>"
             f"<td class=num>{c['rank_in_team'] or '-'}</td></tr>"
             for c in sorted(cards, key=lambda c: (c["rank_in_team"] or 10**6, c["employee_id"]))
         )
+        managers = ", ".join(self.link(m) for m in summary["managers"]) or "-"
         return (
-            f'<section id="{team_anchor(team)}" class="team">'
-            f"<h2>Team {escape(team['team_id'])}</h2><p>manager "
-            f"{self.link(team['manager_employee_id'])} · mean "
-            f"{_num(team['mean_overall_score'])}, median {_num(team['median_overall_score'])}"
+            f'<section id="{team_anchor({"team_id": team})}" class="team">'
+            f"<h2>Team {escape(team)}</h2><p>managers {managers} · mean "
+            f"{_num(summary['mean'])}, median {_num(summary['median'])}"
             f"</p><div class=charts>{chart}<table><tr><th>employee</th><th>role</th>"
-            f"<th>overall</th><th>band</th><th>light</th><th>rank in team</th></tr>{rows}"
-            "</table></div></section>"
+            f"<th>manager</th><th>overall</th><th>band</th><th>light</th><th>rank in team</th>"
+            f"</tr>{rows}</table></div></section>"
         )
 
     @staticmethod
@@ -358,11 +466,11 @@ class PageWriter:
             status = "" if line["line_status"] == "scored" else escape(line["line_status"])
             flag = " (capped)" if line["is_capped"] else " (floored)" if line["is_floored"] else ""
             rows.append(
-                f'<tr><td><a class="explain-link" href="{target}">{escape(code)}</a>'
-                f"<div class=muted>{escape(line['indicator_name'] or '')}</div></td>"
-                f"<td class=num>{_num(line['weight'], 2)}</td>"
-                f"<td class=num>{_num(line['actual_value'], 3)}</td>"
-                f"<td class=num>{_num(line['base_target'], 3)}</td>"
+                f'<tr><td><a class="explain-link" href="{target}">{escape(name_of(line))}</a>'
+                f"<div class=muted>{escape(code)}</div></td>"
+                f"<td class=num>{_pct(line['weight'])}</td>"
+                f"<td class=num>{escape(in_unit(line['unit'], line['actual_value']))}</td>"
+                f"<td class=num>{escape(in_unit(line['unit'], line['base_target']))}</td>"
                 f"<td>{attainment_bar(line['attainment'], line['cap_attainment'], code)} "
                 f"{_pct(line['attainment'])}{flag}</td>"
                 f"<td class=num>{_num(line['indicator_score'])}</td>"
@@ -371,10 +479,10 @@ class PageWriter:
             )
         explanations = "".join(
             self.explanation(card["employee_id"], line["indicator_code"],
-                             f"{line['indicator_code']}: how this line is made")
+                             f"{name_of(line)}: how this line is made")
             for line in lines
         )  # fmt: skip
-        radar_axes = [(line["indicator_code"], line["indicator_score"]) for line in lines]
+        radar_axes = [(name_of(line), line["indicator_score"]) for line in lines]
         radar = (
             radar_chart(radar_axes, f"{card['employee_id']} indicator scores {card['role_code']}")
             if len(radar_axes) >= 3
@@ -392,7 +500,7 @@ class PageWriter:
             if status != "scored" else ""
         )  # fmt: skip
         return (
-            f"<h3>{escape(card['role_code'])} · team "
+            f"<h3>{escape(role_name(card['role_code']))} · team "
             f'<a href="#{team_anchor(card)}">{escape(card["team_id"])}</a> · '
             f"{_pct(card['role_day_share'])} of the quarter</h3>"
             f"<p>overall <b>{_num(card['overall_score'])}</b> "
@@ -484,3 +592,21 @@ class PageWriter:
             for f in flags
         )
         return f"<table><tr>{head}</tr>{rows}</table>"
+
+
+def _team_summary(cards: list[dict[str, Any]]) -> dict[str, Any]:
+    scores = sorted(c["overall_score"] for c in cards if c["overall_score"] is not None)
+    middle = len(scores) // 2
+    median = None if not scores else (
+        scores[middle] if len(scores) % 2 else (scores[middle - 1] + scores[middle]) / 2
+    )  # fmt: skip
+    return {
+        "managers": sorted({c["manager_employee_id"] for c in cards if c["manager_employee_id"]}),
+        "headcount": len(cards),
+        "scored": len(scores),
+        "mean": sum(scores) / len(scores) if scores else None,
+        "median": median,
+        **{band: sum(c["band_code"] == band for c in cards)
+           for band in ("excellent", "pass", "fail")},  # fmt: skip
+        "red": sum(c["traffic_light"] == "red" for c in cards),
+    }
