@@ -187,13 +187,15 @@ def _warn_unconverted(serving_db: Path) -> None:
         console.print("warning: " + found.warning(), style="yellow", markup=False)
 
 
-def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str):
+def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str,
+               team: str | None = None):  # fmt: skip
     from scorecard.report import write_report
 
     with console.status("writing the scorecard report"):
-        result = write_report(paths, quarter, out, audience)
+        result = write_report(paths, quarter, out, audience, team)
+    scope = f", team {team}" if team else ""
     console.print(
-        f"report {result.quarter} ({audience}): {result.employees} employees, "
+        f"report {result.quarter} ({audience}{scope}): {result.employees} employees, "
         f"{result.scorecards} scorecards, {result.explanations} explanations, "
         f"{result.size_bytes / 2**20:.1f} MiB in {result.seconds:.1f} s: {result.path}"
     )
@@ -797,11 +799,15 @@ def report(
         Path | None, typer.Option(help="HTML file (default <home>/reports/scorecard-Q.html).")
     ] = None,
     audience: Annotated[str, typer.Option(help="bi (ids only) or hr (with names).")] = "bi",
+    team: Annotated[
+        str | None,
+        typer.Option(help="Only this team's people, e.g. T-001 (default file scorecard-Q-T.html)."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Write a quarter's scorecards as one self-contained, offline HTML report."""
     with user_errors():
-        _do_report(Paths.from_env(home), quarter, out, audience)
+        _do_report(Paths.from_env(home), quarter, out, audience, team)
 
 
 @app.command()
