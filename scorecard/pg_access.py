@@ -177,9 +177,14 @@ def manager_policies(schema: str, tables: set[str]) -> dict[str, str]:
 
 
 def ensure_access(cursor) -> None:
-    """The mapping table and the view the policies read (the roles must exist)."""
-    cursor.execute("select pg_advisory_xact_lock(hashtext(%s))", ("scorecard access",))
+    """The mapping table and the view the policies read, when missing (the roles must
+    exist). Nothing is touched once they exist: replacing the view would lock it against
+    every manager query, and another admin user may publish without owning it."""
     a = ident(ACCESS_SCHEMA)
+    cursor.execute("select to_regclass(%s) is not null", (f"{ACCESS_SCHEMA}.{CURRENT_VIEW}",))
+    if cursor.fetchone()[0]:
+        return
+    cursor.execute("select pg_advisory_xact_lock(hashtext(%s))", ("scorecard access",))
     cursor.execute(f"create schema if not exists {a}")
     cursor.execute(f"revoke all on schema {a} from public")
     cursor.execute(f"""
