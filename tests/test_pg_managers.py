@@ -8,6 +8,7 @@ each quarter, walked down the hierarchy, then the rows of those people in those 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from contextlib import closing
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 from psycopg2 import errors
 from typer.testing import CliRunner
 
+from scorecard.bench_queries import BI_DOC
 from scorecard.cli import app
 from scorecard.paths import Paths
 from scorecard.pg import PgConnection, create_database
@@ -216,6 +218,15 @@ def test_two_managers_see_exactly_their_people_per_quarter(published):
     assert {e for (e, _) in seen_rows(head, "fct_scorecards")} == scorecards | {p.director}
     # The scope table shows each manager their own rows only.
     assert {m for (m,) in _pg(director, f"select distinct manager_employee_id from marts.{SCOPE_TABLE}")} == {p.director}  # fmt: skip
+    # The dashboard queries of docs/bi.md run for a manager too, over their people only.
+    queries = re.findall(r"```sql\n(.*?)```", BI_DOC.read_text(encoding="utf-8"), re.S)
+    with closing(director.connect()) as con, con.cursor() as cursor:
+        for query in queries:
+            cursor.execute(query)
+            names = [d.name for d in cursor.description]
+            for row in cursor.fetchall():
+                ids = {v for n, v in zip(names, row, strict=True) if n.endswith("employee_id")}
+                assert ids <= people | {p.director}, query
 
 
 def test_bi_and_hr_see_every_row(published):
