@@ -212,13 +212,15 @@ def _warn_unconverted(serving_db: Path) -> None:
         say(("warning: " + found.warning(), "yellow"))
 
 
-def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str):
+def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str,
+               team: str | None = None):  # fmt: skip
     from scorecard.report import write_report
 
     with console.status("writing the scorecard report"):
-        result = write_report(paths, quarter, out, audience)
+        result = write_report(paths, quarter, out, audience, team)
+    scope = f", team {team}" if team else ""
     console.print(
-        f"report {result.quarter} ({audience}): {result.employees} employees, "
+        f"report {result.quarter} ({audience}{scope}): {result.employees} employees, "
         f"{result.scorecards} scorecards, {result.explanations} explanations, "
         f"{result.size_bytes / 2**20:.1f} MiB in {result.seconds:.1f} s: {result.path}"
     )
@@ -347,6 +349,15 @@ def _do_publish_postgres(paths: Paths, connection):
         f"{len(publication.hr)} to schema hr {certified} certified results, database "
         f"{publication.database}; roles scorecard_bi (marts) and scorecard_hr (marts, hr)"
     )
+    if publication.manager_scope_rows is None:
+        console.print("[yellow]no manager hierarchy published (dim_employees, dim_periods):[/] "
+                      "scorecard_manager logins see nothing")  # fmt: skip
+    else:
+        console.print(
+            f"scorecard_manager: their own people's rows of {len(publication.manager_tables)} "
+            f"tables (row-level security; {publication.manager_scope_rows:,} manager-employee-"
+            "quarter rows in marts.manager_scope); `scorecard pg-access list` shows the logins"
+        )
     if publication.schemas_left:
         console.print(f"still read, dropped next time: {', '.join(publication.schemas_left)}")
     return publication
@@ -356,18 +367,24 @@ def _pg_option(variable: str, help_text: str):
     return typer.Option(envvar=variable, show_default=False, help=help_text)
 
 
+PgHostOption = Annotated[str | None, _pg_option("SCORECARD_PG_HOST", "PostgreSQL host.")]
+PgPortOption = Annotated[int | None, _pg_option("SCORECARD_PG_PORT", "PostgreSQL port.")]
+PgUserOption = Annotated[str | None, _pg_option("SCORECARD_PG_USER", "PostgreSQL user.")]
+PgDatabaseOption = Annotated[
+    str | None, _pg_option("SCORECARD_PG_DATABASE", "PostgreSQL database (scorecard).")
+]
+
+
 @app.command("publish")
 def publish_command(
     home: HomeOption = None,
     target: Annotated[
         str, typer.Option(help="duckdb: serving file + Parquet; postgres: a PostgreSQL database.")
     ] = "duckdb",
-    host: Annotated[str | None, _pg_option("SCORECARD_PG_HOST", "PostgreSQL host.")] = None,
-    port: Annotated[int | None, _pg_option("SCORECARD_PG_PORT", "PostgreSQL port.")] = None,
-    user: Annotated[str | None, _pg_option("SCORECARD_PG_USER", "PostgreSQL user.")] = None,
-    database: Annotated[
-        str | None, _pg_option("SCORECARD_PG_DATABASE", "PostgreSQL database (scorecard).")
-    ] = None,
+    host: PgHostOption = None,
+    port: PgPortOption = None,
+    user: PgUserOption = None,
+    database: PgDatabaseOption = None,
 ) -> None:
     """Publish the built marts again: serving DuckDB swapped in atomically, plus Parquet.
 
@@ -389,6 +406,110 @@ def publish_command(
             else:
                 _do_publish(paths)
         recorder.succeed()
+
+
+pg_access_app = typer.Typer(
+    help="Who reads what on the PostgreSQL serving database: manager logins that see their "
+    "own people only (row-level security, docs/bi.md)."
+)
+app.add_typer(pg_access_app, name="pg-access")
+LoginOption = Annotated[str, typer.Option(help="The manager's PostgreSQL login role.")]
+
+
+def _manager_line(m) -> str:
+    people = (
+        f"{m.people_latest_quarter} people in {m.latest_quarter}"
+        if m.people_latest_quarter is not None else "people: not published yet"
+    )  # fmt: skip
+    notes = []
+    if not m.login_exists:
+        notes.append("login dropped: sees nothing; revoke-manager removes the mapping")
+    elif not m.is_manager_member:
+        notes.append("not a member of scorecard_manager: sees nothing")
+    if m.sees_everything:
+        notes.append(f"{m.sees_everything}: sees every row, the mapping restricts nothing")
+    warning = f" [{'; '.join(notes)}]" if notes else ""
+    return (f"{m.login:20} {m.manager_employee_id:12} {people:24} granted {m.granted_at} by "
+            f"{m.granted_by}{warning}")  # fmt: skip
+
+
+@pg_access_app.command("grant-manager")
+def grant_manager_command(
+    login: LoginOption,
+    employee: Annotated[
+        str, typer.Option(help="The manager's employee id (manager_employee_id), e.g. E-00027.")
+    ],
+    host: PgHostOption = None,
+    port: PgPortOption = None,
+    user: PgUserOption = None,
+    database: PgDatabaseOption = None,
+) -> None:
+    """Let a login see the people EMPLOYEE manages, directly or below, quarter by quarter.
+
+    The login must exist and must not be a member of scorecard_bi or scorecard_hr (they
+    see every row). A login may be mapped to several managers (interim cover).
+    """
+    from scorecard.pg import PgConnection
+    from scorecard.pg_access import grant_manager
+
+    with user_errors():
+        connection = PgConnection.from_environment(host, port, user, database)
+        mappings = grant_manager(connection, login, employee)
+    typer.echo(f"{login} is a member of scorecard_manager and sees the people of:")
+    for mapping in mappings:
+        typer.echo("  " + _manager_line(mapping))
+
+
+@pg_access_app.command("revoke-manager")
+def revoke_manager_command(
+    login: LoginOption,
+    employee: Annotated[
+        str | None, typer.Option(help="Only this mapping (default: all of the login's).")
+    ] = None,
+    host: PgHostOption = None,
+    port: PgPortOption = None,
+    user: PgUserOption = None,
+    database: PgDatabaseOption = None,
+) -> None:
+    """Remove a login's manager mappings (or one); with none left it leaves scorecard_manager."""
+    from scorecard.pg import PgConnection
+    from scorecard.pg_access import revoke_manager
+
+    with user_errors():
+        connection = PgConnection.from_environment(host, port, user, database)
+        removed, left = revoke_manager(connection, login, employee)
+    typer.echo(f"removed {removed} mapping(s) of {login}")
+    if left:
+        typer.echo("still sees the people of:")
+        for mapping in left:
+            typer.echo("  " + _manager_line(mapping))
+    else:
+        typer.echo(f"{login} has no manager mapping left and is no member of scorecard_manager")
+
+
+@pg_access_app.command("list")
+def list_managers_command(
+    host: PgHostOption = None,
+    port: PgPortOption = None,
+    user: PgUserOption = None,
+    database: PgDatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Every manager login, its employee id and how many people it sees now."""
+    from dataclasses import asdict
+
+    from scorecard.pg import PgConnection
+    from scorecard.pg_access import list_managers
+
+    with user_errors():
+        mappings = list_managers(PgConnection.from_environment(host, port, user, database))
+    if as_json:
+        typer.echo(json.dumps([asdict(m) for m in mappings], indent=2))
+        return
+    if not mappings:
+        typer.echo("no manager logins (scorecard pg-access grant-manager --login L --employee E)")
+    for mapping in mappings:
+        typer.echo(_manager_line(mapping))
 
 
 @app.command()
@@ -714,11 +835,15 @@ def report(
     audience: Annotated[
         str, typer.Option(help="bi (ids only) or hr (with names).", metavar="[bi|hr]")
     ] = "bi",
+    team: Annotated[
+        str | None,
+        typer.Option(help="Only this team's people, e.g. T-001 (default file scorecard-Q-T.html)."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Write a quarter's scorecards as one self-contained, offline HTML report."""
     with user_errors():
-        _do_report(Paths.from_env(home), quarter, out, audience)
+        _do_report(Paths.from_env(home), quarter, out, audience, team)
 
 
 @app.command()

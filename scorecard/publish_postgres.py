@@ -18,7 +18,9 @@ instead of making this one wait, and so is whatever a killed publication left.
 
 Roles (group roles without login; give people login roles that are members):
 - scorecard_bi reads `marts`;
-- scorecard_hr is a member of scorecard_bi and also reads `hr`.
+- scorecard_hr is a member of scorecard_bi and also reads `hr`;
+- scorecard_manager reads the rows of the manager's own people in the person-level
+  marts (row-level security, scorecard/pg_access.py), the reference marts, nothing else.
 Nobody else gets any privilege on the two schemas.
 """
 
@@ -42,6 +44,7 @@ MARTS_SCHEMA = "marts"
 HR_SCHEMA = "hr"
 BI_ROLE = "scorecard_bi"
 HR_ROLE = "scorecard_hr"
+MANAGER_ROLE = "scorecard_manager"
 EMPLOYEES_QUERY = (
     "select employee_id, full_name, hire_date, termination_date "
     "from warehouse.staging.stg_hr__employees order by employee_id"
@@ -58,6 +61,8 @@ class PgPublication:
     hr: dict[str, int] = field(default_factory=dict)
     certified_included: bool = False
     schemas_left: list[str] = field(default_factory=list)  # old schemas still being read
+    manager_scope_rows: int | None = None  # None: no hierarchy published, managers see nothing
+    manager_tables: list[str] = field(default_factory=list)  # row-level security for managers
 
 
 def _duckdb_tables(duck: duckdb.DuckDBPyConnection, catalog: str, schema: str,
@@ -83,8 +88,8 @@ def _copy_table(duck, cursor, query: str, target_schema: str, table: str, paths:
 
 
 def ensure_roles(cursor) -> None:
-    """Create the two group roles when missing (they are cluster-wide)."""
-    for role in (BI_ROLE, HR_ROLE):
+    """Create the group roles when missing (they are cluster-wide)."""
+    for role in (BI_ROLE, HR_ROLE, MANAGER_ROLE):
         cursor.execute("select 1 from pg_roles where rolname = %s", (role,))
         if cursor.fetchone() is None:
             cursor.execute(f"create role {ident(role)} nologin")
@@ -141,11 +146,14 @@ def publish_postgres(paths: Paths, connection: PgConnection) -> PgPublication:
         detail = (str(exc).strip().splitlines() or ["no detail"])[0]
         raise UserError(
             f"PostgreSQL refused the publication to {connection!r}: {detail} (the user needs "
-            "CREATEROLE the first time, to create the scorecard_bi and scorecard_hr roles)"
+            "CREATEROLE the first time, to create the roles scorecard_bi, scorecard_hr and "
+            "scorecard_manager)"
         ) from exc
 
 
 def _publish(paths: Paths, connection: PgConnection) -> PgPublication:
+    from scorecard import pg_access
+
     if not paths.serving_db.exists():
         raise UserError(
             f"nothing published yet at {paths.serving_db}: run `scorecard build` first"
@@ -164,6 +172,7 @@ def _publish(paths: Paths, connection: PgConnection) -> PgPublication:
         cursor.execute("select pg_advisory_lock(hashtext(%s))", ("scorecard publish",))
         _drop_schemas(con, cursor, _stale_schemas(cursor))
         ensure_roles(cursor)
+        pg_access.ensure_access(cursor)  # the manager mapping: never swapped nor dropped
         con.commit()
         duck.execute(f"attach {literal(paths.serving_db)} as serving (read_only)")
         duck.execute(f"attach {literal(paths.warehouse_db)} as warehouse (read_only)")
@@ -180,6 +189,10 @@ def _publish(paths: Paths, connection: PgConnection) -> PgPublication:
             )
             result.certified_included = _copy_certified(duck, cursor, staged[HR_SCHEMA],
                                                         paths, result)  # fmt: skip
+            # Row-level security on the new tables before anyone can read them.
+            access = pg_access.secure_marts(cursor, staged[MARTS_SCHEMA], set(result.marts))
+            result.manager_scope_rows = access.scope_rows
+            result.manager_tables = access.policy_tables
             _grant(cursor, staged[MARTS_SCHEMA], BI_ROLE)
             _grant(cursor, staged[HR_SCHEMA], HR_ROLE)
             con.commit()  # the staged schemas are complete; nobody reads them yet

@@ -18,6 +18,7 @@ COMMANDS = [
     "appeal", "appeal add", "appeal resolve", "appeal list", "publish-preliminary", "certify", "certifications",
     "export", "verify-export", "check", "expectations",
     "docs", "metrics", "settings", "coverage",
+    "pg-access", "pg-access grant-manager", "pg-access revoke-manager", "pg-access list",
 ]  # fmt: skip
 
 
@@ -28,7 +29,7 @@ def test_the_help_list_covers_every_command():
         }
 
     registered = names(app)
-    for group in app.registered_groups:  # bench, appeal
+    for group in app.registered_groups:  # bench, appeal, pg-access
         registered |= {group.name} | {f"{group.name} {n}" for n in names(group.typer_instance)}
     assert registered == set(COMMANDS)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,9 @@ class ReportResult:
     seconds: float
 
 
-def default_report_path(paths: Paths, quarter: str) -> Path:
-    return paths.reports / f"scorecard-{quarter}.html"
+def default_report_path(paths: Paths, quarter: str, team: str | None = None) -> Path:
+    suffix = f"-{re.sub(r'[^A-Za-z0-9_-]+', '_', team)}" if team else ""
+    return paths.reports / f"scorecard-{quarter}{suffix}.html"
 
 
 def certification_state(paths: Paths, quarter: str) -> str:
@@ -46,18 +48,23 @@ def certification_state(paths: Paths, quarter: str) -> str:
 
 
 def write_report(
-    paths: Paths, quarter: str | None = None, out: Path | None = None, audience: str = "bi"
+    paths: Paths,
+    quarter: str | None = None,
+    out: Path | None = None,
+    audience: str = "bi",
+    team: str | None = None,
 ) -> ReportResult:
-    """`quarter` None: the latest scored quarter; `out` None: <home>/reports/scorecard-Q.html."""
+    """`quarter` None: the latest scored quarter; `out` None: <home>/reports/scorecard-Q.html
+    (scorecard-Q-T.html for a team); `team`: only that team's people."""
     started = time.perf_counter()
     if audience not in AUDIENCES:
         raise UserError(f"--audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
     if out is not None and out.suffix.lower() not in (".html", ".htm"):
         raise UserError(f"--out must be an .html file, got {out}")
-    data = read_report_data(paths.serving_db, quarter)
+    data = read_report_data(paths.serving_db, quarter, team)
     quarter = data.quarter
     data.certification = certification_state(paths, quarter)
-    out = (out or default_report_path(paths, quarter)).resolve()
+    out = (out or default_report_path(paths, quarter, team)).resolve()
     wanted: dict[str, list[str]] = {}
     for card in data.scorecards:
         codes = wanted.setdefault(card["employee_id"], [])

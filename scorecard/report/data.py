@@ -29,7 +29,7 @@ SCORECARDS_SQL = """
         is_bonus_eligible, gates_passed, gates_failed, lines_scored, lines_missing,
         scorecard_status, measured_weight, missing_sources, has_partial_coverage
     from marts.fct_scorecards
-    where fiscal_quarter = ?
+    where fiscal_quarter = ? {team}
     order by team_id, employee_id, assignment_id
 """
 LINES_SQL = """
@@ -42,14 +42,14 @@ LINES_SQL = """
     left join marts.dim_indicators as indicators
         on lines.indicator_code = indicators.indicator_code
         and lines.definition_version = indicators.definition_version
-    where lines.fiscal_quarter = ?
+    where lines.fiscal_quarter = ? {team}
     order by lines.scorecard_id, lines.weight desc, lines.indicator_code
 """
 # One point per employee and quarter: the assignment held longest in that quarter.
 TREND_SQL = """
     select employee_id, fiscal_quarter, overall_score, kpi_score, score_360_points
     from marts.fct_scorecards
-    where fiscal_quarter <= ?
+    where fiscal_quarter <= ? {members}
     qualify row_number() over (
         partition by employee_id, fiscal_quarter order by overlap_days desc, assignment_id
     ) = 1
@@ -62,22 +62,15 @@ MOVERS_SQL = """
         overall_score - previous_overall_score as change
     from marts.fct_scorecards
     where fiscal_quarter = ? and overall_score is not null
-        and previous_overall_score is not null
+        and previous_overall_score is not null {team}
     order by abs(overall_score - previous_overall_score) desc, employee_id, role_code
     limit ?
 """
 BANDS_SQL = """
     select band_code, min(band_rank) as band_rank, count(*) as scorecards
     from marts.fct_scorecards
-    where fiscal_quarter = ? and overall_score is not null
+    where fiscal_quarter = ? and overall_score is not null {team}
     group by band_code order by band_rank
-"""
-TEAMS_SQL = """
-    select team_id, manager_employee_id, headcount, scored_count, mean_overall_score,
-        median_overall_score, excellent_count, pass_count, fail_count, red_count
-    from marts.fct_team_scorecards
-    where fiscal_quarter = ?
-    order by team_id
 """
 # Indicator sources that do not cover the quarter (docs/coverage.md).
 COVERAGE_SQL = """
@@ -89,7 +82,7 @@ COVERAGE_SQL = """
 STATUSES_SQL = """
     select scorecard_status, count(*) as scorecards
     from marts.fct_scorecards
-    where fiscal_quarter = ?
+    where fiscal_quarter = ? {team}
     group by scorecard_status
     order by scorecard_status
 """
@@ -103,7 +96,7 @@ SUMMARY_SQL = """
             as fail_share,
         count(case when is_pip_candidate then 1 end) as pip_candidates
     from marts.fct_scorecards
-    where fiscal_quarter = ?
+    where fiscal_quarter = ? {team}
 """
 CALIBRATION_SQL = """
     select manager_employee_id, band_code, band_rank, scorecard_count, band_count, band_share,
@@ -116,9 +109,17 @@ REVIEW_360_SQL = """
     select employee_id, rater_group, rater_count, min_raters, is_suppressed, is_in_blend,
         mean_score, scaled_score_0_100, effective_weight
     from marts.fct_review_360
-    where fiscal_quarter = ?
+    where fiscal_quarter = ? {members}
     order by employee_id, rater_group
 """
+
+
+# A team report (`--team`): the team's scorecards of the quarter, and its people.
+TEAM_FILTER = "and team_id = ?"
+MEMBERS_FILTER = (
+    "and employee_id in (select employee_id from marts.fct_scorecards "
+    "where fiscal_quarter = ? and team_id = ?)"
+)
 
 
 @dataclass
@@ -131,7 +132,6 @@ class ReportData:
     trend: dict[str, dict[str, dict[str, Any]]]  # employee -> quarter -> scores
     movers: list[dict[str, Any]]
     bands: list[dict[str, Any]]
-    teams: list[dict[str, Any]]
     reviews_360: dict[str, list[dict[str, Any]]]  # employee -> rater groups
     integrity_columns: list[str] | None  # None: the mart does not exist (yet)
     uncovered_sources: list[dict[str, Any]] = field(default_factory=list)
@@ -141,6 +141,7 @@ class ReportData:
     previous_summary: dict[str, Any] | None = None  # None: no quarter before this one
     calibration: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by manager
     certification: str = "draft"  # draft, preliminary, or certified revision N
+    team: str | None = None  # a team report: only this team's people
 
     @property
     def employees(self) -> list[str]:
@@ -181,8 +182,9 @@ def _integrity_flags(con, quarter: str) -> tuple[list[str] | None, dict]:
     return columns, _grouped(rows, "employee_id")
 
 
-def read_report_data(serving_db: Path, quarter: str | None) -> ReportData:
-    """`quarter` None: the latest scored quarter."""
+def read_report_data(serving_db: Path, quarter: str | None, team: str | None = None) -> ReportData:
+    """`quarter` None: the latest scored quarter; `team`: only that team's people (its
+    scorecards of the quarter, and those people's trend, 360 and integrity flags)."""
     if quarter is not None and not QUARTER.match(quarter):
         raise UserError(f"--quarter must look like 2026-Q1, got {quarter!r}")
     if not serving_db.exists():
@@ -202,31 +204,64 @@ def read_report_data(serving_db: Path, quarter: str | None) -> ReportData:
                 f"no scorecards for {quarter} in {serving_db}; scored quarters: "
                 f"{', '.join(quarters) or 'none'} (only closed quarters are scored)"
             )
+        if team is not None:
+            _check_team(con, quarter, team)
+
+        def query(sql: str, params: list) -> list[dict[str, Any]]:
+            """`sql` for the quarter, narrowed to the team's scorecards or people."""
+            if team is None:
+                return _records(con, sql.format(team="", members=""), params)
+            narrowed = sql.format(team=TEAM_FILTER, members=MEMBERS_FILTER)
+            extra = [team] if "{team}" in sql else [quarter, team]
+            return _records(con, narrowed, [*params[:1], *extra, *params[1:]])
+
         publication = _records(con, "select * from marts.publication", [])
-        trend_rows = _records(con, TREND_SQL, [quarter])
+        trend_rows = query(TREND_SQL, [quarter])
         trend: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for row in trend_rows:
             trend[row["employee_id"]][row["fiscal_quarter"]] = row
         integrity_columns, integrity_flags = _integrity_flags(con, quarter)
+        scorecards = query(SCORECARDS_SQL, [quarter])
+        if team is not None:  # the team's people only; company-wide flags name nobody
+            people = {card["employee_id"] for card in scorecards}
+            integrity_flags = {k: v for k, v in integrity_flags.items() if k in people}
         earlier = [q for q in quarters if q < quarter]
-        previous = _records(con, SUMMARY_SQL, [earlier[-1]])[0] if earlier else None
+        previous = query(SUMMARY_SQL, [earlier[-1]])[0] if earlier else None
+        calibration = _records(con, CALIBRATION_SQL, [quarter])
+        if team is not None:  # the team's managers only
+            managers = {card["manager_employee_id"] for card in scorecards}
+            calibration = [row for row in calibration if row["manager_employee_id"] in managers]
         return ReportData(
             quarter=quarter,
             quarters=[q for q in quarters if q <= quarter],
             publication=publication[0] if publication else {},
-            scorecards=_records(con, SCORECARDS_SQL, [quarter]),
-            lines=_grouped(_records(con, LINES_SQL, [quarter]), "scorecard_id"),
+            scorecards=scorecards,
+            lines=_grouped(query(LINES_SQL, [quarter]), "scorecard_id"),
             trend=dict(trend),
-            movers=_records(con, MOVERS_SQL, [quarter, MOVERS]),
-            bands=_records(con, BANDS_SQL, [quarter]),
-            teams=_records(con, TEAMS_SQL, [quarter]),
-            reviews_360=_grouped(_records(con, REVIEW_360_SQL, [quarter]), "employee_id"),
+            movers=query(MOVERS_SQL, [quarter, MOVERS]),
+            bands=query(BANDS_SQL, [quarter]),
+            reviews_360=_grouped(query(REVIEW_360_SQL, [quarter]), "employee_id"),
             integrity_columns=integrity_columns,
             integrity_flags=integrity_flags,
             uncovered_sources=_records(con, COVERAGE_SQL, [quarter]),
-            statuses=_records(con, STATUSES_SQL, [quarter]),
-            summary=_records(con, SUMMARY_SQL, [quarter])[0],
+            statuses=query(STATUSES_SQL, [quarter]),
+            summary=query(SUMMARY_SQL, [quarter])[0],
             previous_summary=previous,
-            calibration=_grouped(_records(con, CALIBRATION_SQL, [quarter]),
-                                 "manager_employee_id"),  # fmt: skip
+            calibration=_grouped(calibration, "manager_employee_id"),
+            team=team,
+        )
+
+
+def _check_team(con: duckdb.DuckDBPyConnection, quarter: str, team: str) -> None:
+    teams = [
+        row[0]
+        for row in con.execute(
+            "select distinct team_id from marts.fct_scorecards where fiscal_quarter = ? "
+            "and team_id is not null order by 1",
+            [quarter],
+        ).fetchall()
+    ]
+    if team not in teams:
+        raise UserError(
+            f"no scorecards of team {team!r} in {quarter}; teams: {', '.join(teams) or 'none'}"
         )

@@ -153,8 +153,9 @@ class PageWriter:
             f' · <a href="{escape(self.quality_href)}">data quality</a>'
             if self.quality_href else ""
         )  # fmt: skip
+        scope = f" · team {escape(d.team)}" if d.team else ""
         head = (
-            f"<header><h1>Scorecards {escape(d.quarter)}</h1>"
+            f"<header><h1>Scorecards {escape(d.quarter)}{scope}</h1>"
             f"<div>publication {escape(str(pub.get('publication_id', '-')))} of "
             f"{escape(str(pub.get('published_at', '-')))} · audience {escape(self.audience)} · "
             f"{len(d.employees)} employees, {len(d.scorecards)} scorecards{docs}</div>"
@@ -164,7 +165,7 @@ class PageWriter:
         return (
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>Scorecards {escape(d.quarter)}</title><style>{CSS}</style></head><body>"
+            f"<title>Scorecards {escape(d.quarter)}{scope}</title><style>{CSS}</style></head><body>"
             f'{head}<main>{self.nav()}<div id="content">{"".join(body)}</div></main>'
             f"<script>{SCRIPT}</script></body></html>"
         )
@@ -226,8 +227,9 @@ class PageWriter:
             if d.bands else
             "<p class=muted>no scorecard of this quarter is scored: see Data coverage</p>"
         )  # fmt: skip
+        title = f"Team {escape(d.team)} overview" if d.team else "Company overview"
         return (
-            '<section id="overview"><h2>Company overview</h2>'
+            f'<section id="overview"><h2>{title}</h2>'
             f"{self.tiles()}"
             f"<h3>Band distribution (scored scorecards)</h3>{band_part}{self.legend()}"
             f"{self.calibration()}"
