@@ -10,7 +10,8 @@
                        the quarter its sources cover, as a share of the template's weight.
     scorecard_status   (docs/coverage.md) in this order:
                        no_activity        the employee has no row in any delivered source
-                                          table in the quarter (sources were delivered):
+                                          table in the quarter besides the accounts
+                                          they own (sources were delivered):
                                           for HR to confirm, more often an id or mapping
                                           problem than a performance;
                        insufficient_data  measured_weight below var min_measured_weight;
@@ -65,6 +66,12 @@ overall_adjustments as (
 indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
+
+),
+
+contributions as (
+
+    select * from {{ ref('int_indicator_contributions') }}
 
 ),
 
@@ -186,18 +193,43 @@ missing_sources as (
 
 ),
 
--- Rows an employee has in the quarter over every indicator (all assignments): none at
--- all while sources were delivered is no_activity.
-employee_activity as (
+-- What an employee did in the quarter, over every indicator (all assignments): the source
+-- rows behind their values, except the book they were given (var book_source_tables: the
+-- accounts they own). Owning accounts is not activity: someone with a book but no order,
+-- visit, deal, survey or review in a quarter whose sources were delivered is no_activity,
+-- for HR to confirm (a leaver still on the books, an id mapping problem), never a
+-- measured zero on a PIP.
+employee_events as (
 
     select
         employee_id,
         period_key as fiscal_quarter,
-        sum(source_row_count) as source_rows,
-        count(case when coverage_status <> 'not_delivered' then 1 end) as measured_values
-    from indicator_values
+        count(*) as source_rows
+    from contributions
     where period_grain = 'quarter'
+        and source_table not in (
+            {%- for table in var('book_source_tables') %}
+            '{{ table }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
     group by employee_id, period_key
+
+),
+
+employee_activity as (
+
+    select
+        indicator_values.employee_id,
+        indicator_values.period_key as fiscal_quarter,
+        coalesce(max(employee_events.source_rows), 0) as source_rows,
+        count(case when indicator_values.coverage_status <> 'not_delivered' then 1 end)
+            as measured_values
+    from indicator_values
+    left join employee_events
+        on indicator_values.employee_id = employee_events.employee_id
+        and indicator_values.period_key = employee_events.fiscal_quarter
+    where indicator_values.period_grain = 'quarter'
+    group by indicator_values.employee_id, indicator_values.period_key
 
 ),
 
