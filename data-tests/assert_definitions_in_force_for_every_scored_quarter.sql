@@ -65,7 +65,7 @@ missing as (
             and templates_in_force.fiscal_quarter = scored_roles.fiscal_quarter
     )
     union all
-    select 'role_settings', scored_roles.role_code, scored_roles.fiscal_quarter
+    select 'role_settings' as definition, scored_roles.role_code as code, scored_roles.fiscal_quarter
     from scored_roles
     where not exists (
         select 1 from role_settings
@@ -73,7 +73,7 @@ missing as (
             and {{ definition_in_force('role_settings', 'scored_roles.period_end_date') }}
     )
     union all
-    select distinct 'indicator_definitions', templates_in_force.indicator_code,
+    select distinct 'indicator_definitions' as definition, templates_in_force.indicator_code as code,
         templates_in_force.fiscal_quarter
     from templates_in_force
     where not exists (

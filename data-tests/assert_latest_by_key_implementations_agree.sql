@@ -20,11 +20,11 @@ with
 fixture_values as (
 
     select
-        cast(entity_id as {{ dbt.type_string() }}) as entity_id,
-        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
-        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
-        is_expected_winner
+        cast(fixture.entity_id as {{ dbt.type_string() }}) as entity_id,
+        cast(fixture.batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(fixture.source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(fixture.loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
+        fixture.is_expected_winner
     from (
         values
             ('k1', 'b1', 2, '2026-01-01 08:00:00', false),

@@ -708,7 +708,7 @@ profile_update_timeliness as (
 
 ),
 
-{%- set history_reason = new_customer_history_reason(
+{% set history_reason = new_customer_history_reason(
     'grid.order_history_start_date', 'grid.new_customers_measurable_from') -%}
 {%- set not_held = "case when not grid.holds_period_end then 'assignment not held at the period end"
     ~ " (owned accounts go to the row held then)' end" -%}
