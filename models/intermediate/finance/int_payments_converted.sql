@@ -17,16 +17,16 @@ payments as (
     select * from {{ ref('stg_finance__payments') }} as payments
     {{ incremental_window('payments') }}
     {%- if is_incremental() %}
-        or payments.invoice_id in (
-            select changed.invoice_id
-            from {{ ref('int_invoices_converted') }} as changed
-            where changed.loaded_at > {{ watermark('invoice_loaded_at') }}
-                or changed.currency_code in (
-                    select rates.currency_code
-                    from {{ ref('stg_finance__fx_rates') }} as rates
-                    where rates.loaded_at > {{ watermark('fx_rates_loaded_at') }}
-                )
-        )
+    or payments.invoice_id in (
+        select changed.invoice_id
+        from {{ ref('int_invoices_converted') }} as changed
+        where changed.loaded_at > {{ watermark('invoice_loaded_at') }}
+            or changed.currency_code in (
+                select rates.currency_code
+                from {{ ref('stg_finance__fx_rates') }} as rates
+                where rates.loaded_at > {{ watermark('fx_rates_loaded_at') }}
+            )
+    )
     {%- endif %}
 
 ),

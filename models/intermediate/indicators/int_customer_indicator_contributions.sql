@@ -437,13 +437,13 @@ tier_a_visit_evidence as (
         attributed_visits.batch_id,
         case
             when row_number() over (
-                partition by
-                    tier_a_account_months.employee_id,
-                    tier_a_account_months.assignment_id,
-                    tier_a_account_months.period_key,
-                    tier_a_account_months.account_id
-                order by attributed_visits.activity_at, attributed_visits.activity_id
-            ) = 1
+                    partition by
+                        tier_a_account_months.employee_id,
+                        tier_a_account_months.assignment_id,
+                        tier_a_account_months.period_key,
+                        tier_a_account_months.account_id
+                    order by attributed_visits.activity_at, attributed_visits.activity_id
+                ) = 1
                 then 1
             else 0
         end as numerator_contribution,
@@ -500,7 +500,9 @@ new_customers as (
         0 as denominator_contribution,
         {{ contribution_details() }},
         'first order of the account ' || account_id || case
-            when is_before_new_customer_history then ' in the data (order history too short to tell it new)'
+            when
+                is_before_new_customer_history
+                then ' in the data (order history too short to tell it new)'
             else ' (new customer)'
         end as note
     from account_orders_in_row
@@ -529,7 +531,9 @@ new_customer_quality as (
                     || ' (new customer; expected revenue = parameter_value)'
             else 'repeat order of new customer ' || account_id
         end
-        || case when amount_rc is null then '; no FX rate: new-customer revenue unknown' else '' end as note
+        || case
+            when amount_rc is null then '; no FX rate: new-customer revenue unknown' else ''
+        end as note
     from account_orders_in_row
     where is_new_customer = 1
 
@@ -639,7 +643,9 @@ key_customer_revisit_coverage as (
         -- A tier-A account is one row per month: the month makes its key.
         case
             when monthly_revisit_evidence.source_table = 'crm.accounts'
-                then monthly_revisit_evidence.source_key || '|' || monthly_revisit_evidence.period_key
+                then monthly_revisit_evidence.source_key
+                    || '|'
+                    || monthly_revisit_evidence.period_key
             else monthly_revisit_evidence.source_key
         end as source_key,
         monthly_revisit_evidence.source_file,
@@ -691,8 +697,10 @@ profile_update_timeliness as (
         {{ contribution_details(observation_value='recording_delay_seconds / 3600.0') }},
         'recorded '
         || coalesce(
-            cast(round(cast(recording_delay_seconds / 3600.0 as {{ dbt.type_numeric() }}), 1)
-                as {{ dbt.type_string() }}),
+            cast(
+                round(cast(recording_delay_seconds / 3600.0 as {{ dbt.type_numeric() }}), 1)
+                as {{ dbt.type_string() }}
+            ),
             '?'
         )
         || ' h after the change ('

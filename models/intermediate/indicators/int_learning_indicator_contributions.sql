@@ -112,13 +112,15 @@ product_knowledge as (
             grid='grid',
             lineage='knowledge_tests'
         ) }},
-        coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0) as numerator_contribution,
+        coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0)
+            as numerator_contribution,
         case when knowledge_tests.test_score is null then 0 else 1 end as denominator_contribution,
         {{ contribution_details(observation_value='cast(knowledge_tests.test_score as ' ~ dbt.type_float() ~ ')') }},
         case
             when knowledge_tests.test_score is null then 'test without a score (not counted)'
             else 'test score ' || cast(knowledge_tests.test_score as {{ dbt.type_string() }})
-                || ' taken ' || cast(cast(knowledge_tests.taken_at as date) as {{ dbt.type_string() }})
+                || ' taken '
+                || cast(cast(knowledge_tests.taken_at as date) as {{ dbt.type_string() }})
         end as note
     from grid
     inner join knowledge_tests

@@ -145,10 +145,16 @@ nps as (
         case
             when nps_responses.nps_score is null then 'response without a score (not counted)'
             when nps_responses.nps_score >= 9
-                then 'promoter (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+                then 'promoter (score '
+                    || cast(nps_responses.nps_score as {{ dbt.type_string() }})
+                    || ')'
             when nps_responses.nps_score <= 6
-                then 'detractor (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
-            else 'passive (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+                then 'detractor (score '
+                    || cast(nps_responses.nps_score as {{ dbt.type_string() }})
+                    || ')'
+            else 'passive (score '
+                || cast(nps_responses.nps_score as {{ dbt.type_string() }})
+                || ')'
         end as note
     from grid
     inner join nps_responses

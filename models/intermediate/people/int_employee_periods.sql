@@ -56,8 +56,10 @@ assignment_overlaps as (
     from assignments
     inner join periods
         on assignments.valid_from_date <= periods.period_end_date
-        and (assignments.valid_to_date is null
-            or assignments.valid_to_date >= periods.period_start_date)
+        and (
+            assignments.valid_to_date is null
+            or assignments.valid_to_date >= periods.period_start_date
+        )
     -- Only periods that have started (no empty future grid), that start before the
     -- last delivered event (no empty years after an old export: the data horizon) and
     -- that end after the first one (no empty history before the feeds began).
@@ -101,16 +103,16 @@ attributed as (
         period_end_date,
         days_in_period,
         months_in_period,
-        {%- if rule == 'period_end' %}
-        employment_start_in_period as overlap_start_date,
-        employment_end_in_period as overlap_end_date
-    from ranked
-    where recency_rank = 1
-        {%- else %}
-        overlap_start_date,
-        overlap_end_date
-    from assignment_overlaps
-        {%- endif %}
+    {%- if rule == 'period_end' %}
+    employment_start_in_period as overlap_start_date,
+    employment_end_in_period as overlap_end_date
+from ranked
+where recency_rank = 1
+    {%- else %}
+    overlap_start_date,
+    overlap_end_date
+from assignment_overlaps
+    {%- endif %}
 
 ),
 
