@@ -95,7 +95,9 @@ missing as (
     where not exists (
             select 1 from indicator_definitions
             where indicator_definitions.indicator_code = templates_in_force.indicator_code
-                and {{ definition_in_force('indicator_definitions', 'templates_in_force.period_end_date') }}
+                and {{ definition_in_force(
+                    'indicator_definitions', 'templates_in_force.period_end_date'
+                ) }}
         )
     {% for seed, code in [('score_bands', 'band_code'), ('traffic_lights', 'light_code'),
                           ('scoring_rules', 'rule_set')] %}

@@ -79,7 +79,9 @@ orders_by_default as (
 
 orders_by_adapter as (
 
-    {{ latest_by_key('raw_orders', ['order_id'], order_by=raw_order_by, row_id_columns=raw_row_id) }}
+    {{ latest_by_key(
+        'raw_orders', ['order_id'], order_by=raw_order_by, row_id_columns=raw_row_id
+    ) }}
 
 ),
 

@@ -58,7 +58,9 @@ final as (
         case
             when payments.currency_code = invoices.currency_code
                 then {{ amount_in_reporting_currency('payments.amount_lc', 'invoices.fx_rate') }}
-            else {{ amount_in_reporting_currency('payments.amount_lc', 'payment_day_rates.rate_to_reporting') }}
+            else {{ amount_in_reporting_currency(
+                'payments.amount_lc', 'payment_day_rates.rate_to_reporting'
+            ) }}
         end as amount_rc,
         payments.source_file,
         payments.source_row_number,
@@ -70,7 +72,9 @@ final as (
     left join invoices
         on payments.invoice_id = invoices.invoice_id
     left join fx_rates as payment_day_rates
-        on {{ fx_rate_join('payment_day_rates', 'payments.currency_code', 'payments.payment_date') }}
+        on {{ fx_rate_join(
+            'payment_day_rates', 'payments.currency_code', 'payments.payment_date'
+        ) }}
 
 )
 

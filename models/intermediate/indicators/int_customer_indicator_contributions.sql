@@ -344,7 +344,9 @@ strategic_account_orders as (
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
         row_number() over (
-            {{ grid_row_partition('owned_strategic_accounts', ['owned_strategic_accounts.account_id']) }}
+            {{ grid_row_partition(
+                'owned_strategic_accounts', ['owned_strategic_accounts.account_id']
+            ) }}
             order by revenue_orders.order_date, revenue_orders.order_id
         ) as account_order_rank
     from owned_strategic_accounts
@@ -486,7 +488,9 @@ recorded_profile_changes as (
             as recording_delay_seconds
     from grid
     inner join profile_changes
-        on {{ attributed_to_grid_row('profile_changes.employee_id', 'cast(profile_changes.recorded_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'profile_changes.employee_id', 'cast(profile_changes.recorded_at as date)'
+        ) }}
 
 ),
 
@@ -746,7 +750,10 @@ all_contributions as (
         denominator='case when grid.expected_new_customer_revenue_rc is null then null else 0 end'
     ) }}
     union all
-    {{ grid_contributions('customer_retention_rate', 'no customers with orders in the previous period') }}
+    {{ grid_contributions(
+        'customer_retention_rate',
+        'no customers with orders in the previous period'
+    ) }}
     union all
     {{ grid_contributions('repurchase_rate', 'no customers with orders in the period') }}
     union all

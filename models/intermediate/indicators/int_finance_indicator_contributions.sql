@@ -288,7 +288,9 @@ inventory_snapshots_converted as (
         inventory_snapshots.batch_id
     from inventory_snapshots
     left join fx_rates
-        on {{ fx_rate_join('fx_rates', 'inventory_snapshots.currency_code', 'inventory_snapshots.snapshot_date') }}
+        on {{ fx_rate_join(
+            'fx_rates', 'inventory_snapshots.currency_code', 'inventory_snapshots.snapshot_date'
+        ) }}
 
 ),
 

@@ -108,7 +108,9 @@ inquiries_in_grid as (
         inquiries.batch_id
     from grid
     inner join inquiries
-        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'inquiries.employee_id', 'cast(inquiries.received_at as date)'
+        ) }}
 
 ),
 
@@ -126,7 +128,9 @@ complaints_in_grid as (
         complaints.batch_id
     from grid
     inner join complaints
-        on {{ attributed_to_grid_row('complaints.employee_id', 'cast(complaints.received_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'complaints.employee_id', 'cast(complaints.received_at as date)'
+        ) }}
 
 ),
 
@@ -187,7 +191,9 @@ reports_in_grid as (
         report_submissions.batch_id
     from grid
     inner join report_submissions
-        on {{ attributed_to_grid_row('report_submissions.employee_id', 'cast(report_submissions.due_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'report_submissions.employee_id', 'cast(report_submissions.due_at as date)'
+        ) }}
 
 ),
 

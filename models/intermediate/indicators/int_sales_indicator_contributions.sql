@@ -124,7 +124,9 @@ proposals_in_period as (
         opportunities.batch_id
     from grid
     inner join opportunities
-        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)'
+        ) }}
 
 ),
 
@@ -153,7 +155,9 @@ closings_in_period as (
         opportunities.batch_id
     from grid
     inner join opportunities
-        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)'
+        ) }}
     where opportunities.opportunity_stage in ('won', 'lost')
 
 ),
@@ -207,7 +211,9 @@ inquiries_in_period as (
         inquiries.batch_id
     from grid
     inner join inquiries
-        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'inquiries.employee_id', 'cast(inquiries.received_at as date)'
+        ) }}
     left join inquiries_with_order
         on inquiries.inquiry_id = inquiries_with_order.inquiry_id
 

@@ -82,7 +82,9 @@ csat_by_row as (
         csat_responses.batch_id
     from grid
     inner join csat_responses
-        on {{ attributed_to_grid_row('csat_responses.employee_id', 'cast(csat_responses.responded_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'csat_responses.employee_id', 'cast(csat_responses.responded_at as date)'
+        ) }}
 
 ),
 
@@ -158,7 +160,9 @@ nps as (
         end as note
     from grid
     inner join nps_responses
-        on {{ attributed_to_grid_row('nps_responses.employee_id', 'cast(nps_responses.responded_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'nps_responses.employee_id', 'cast(nps_responses.responded_at as date)'
+        ) }}
 
 ),
 

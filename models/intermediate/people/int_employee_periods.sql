@@ -29,7 +29,8 @@ periods as (
 
 ),
 
-assignment_overlaps as (
+-- ST03 noqa: SQLFluff also lints impossible mixes of the two `rule` ifs (ranked defined, unused).
+assignment_overlaps as (  -- noqa: ST03
 
     select
         assignments.employee_id,
@@ -70,7 +71,7 @@ assignment_overlaps as (
 ),
 
 {% if rule == 'period_end' %}
-ranked as (
+ranked as (  -- noqa: ST03
 
     select
         *,
@@ -103,16 +104,19 @@ attributed as (
         period_end_date,
         days_in_period,
         months_in_period,
-    {%- if rule == 'period_end' %}
-    employment_start_in_period as overlap_start_date,
-    employment_end_in_period as overlap_end_date
-from ranked
-where recency_rank = 1
-    {%- else %}
-    overlap_start_date,
-    overlap_end_date
-from assignment_overlaps
-    {%- endif %}
+        -- SQLFluff indents the SQL in this if/else a level off (its fix put `from` at column 0).
+        -- noqa: disable=LT02
+        {%- if rule == 'period_end' %}
+        employment_start_in_period as overlap_start_date,
+        employment_end_in_period as overlap_end_date
+    from ranked
+    where recency_rank = 1
+        {%- else %}
+        overlap_start_date,
+        overlap_end_date
+    from assignment_overlaps
+        {%- endif %}
+    -- noqa: enable=LT02
 
 ),
 

@@ -290,8 +290,9 @@ kpi_scored as (
 
     select
         measured.*,
-        {{ surrogate_key(['measured.employee_id', 'measured.assignment_id', 'measured.fiscal_quarter']) }}
-            as scorecard_id,
+        {{ surrogate_key([
+            'measured.employee_id', 'measured.assignment_id', 'measured.fiscal_quarter'
+        ]) }} as scorecard_id,
         cast(measured.overlap_days as {{ dbt.type_float() }})
         / cast(measured.days_in_period as {{ dbt.type_float() }}) as role_day_share,
         {%- for kpi_score, weighted_points in [

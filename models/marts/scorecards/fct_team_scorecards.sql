@@ -42,7 +42,9 @@ final as (
 
     select
         cast(
-            {{ surrogate_key(["coalesce(team_id, '')", "coalesce(manager_employee_id, '')", 'fiscal_quarter']) }}
+            {{ surrogate_key([
+                "coalesce(team_id, '')", "coalesce(manager_employee_id, '')", 'fiscal_quarter'
+            ]) }}
             as {{ dbt.type_string() }}
         ) as team_scorecard_id,
         cast(team_id as {{ dbt.type_string() }}) as team_id,
