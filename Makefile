@@ -31,13 +31,19 @@ dagster: venv
 	SCORECARD_HOME="$(HOME_DIR)" DAGSTER_HOME="$(HOME_DIR)/dagster" \
 		$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
+# SQL style (.sqlfluff): the models and the singular data tests. `sqlfluff fix` with the
+# same paths applies it (README, Development).
+SQL_PATHS := models data-tests
+
 test: venv
-	$(BIN)/ruff check scorecard tests orchestration
+	$(BIN)/ruff check scorecard tests orchestration lint
+	$(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
 	$(BIN)/pytest -n 2
 
 lint: venv
-	$(BIN)/ruff check scorecard tests orchestration
-	$(BIN)/ruff format --check scorecard tests orchestration
+	$(BIN)/ruff check scorecard tests orchestration lint
+	$(BIN)/ruff format --check scorecard tests orchestration lint
+	$(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
 
 contract-docs: venv
 	$(BIN)/scorecard contract-docs

@@ -35,7 +35,7 @@ select
     fiscal_quarter,
     band_code,
     'band with ' || cast(light_count as {{ dbt.type_string() }}) || ' lights: '
-        || first_light || ', ' || last_light as disagreement
+    || first_light || ', ' || last_light as disagreement
 from lights_per_band
 where light_count > 1
 

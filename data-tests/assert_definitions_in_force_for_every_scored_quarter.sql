@@ -16,13 +16,20 @@ grid as (
 
 scored_quarters as (
 
-    select distinct period_key as fiscal_quarter, period_end_date from grid
+    select distinct
+        period_key as fiscal_quarter,
+        period_end_date
+    from grid
 
 ),
 
 scored_roles as (
 
-    select distinct role_code, period_key as fiscal_quarter, period_end_date from grid
+    select distinct
+        role_code,
+        period_key as fiscal_quarter,
+        period_end_date
+    from grid
 
 ),
 
@@ -46,7 +53,9 @@ indicator_definitions as (
 
 templates_in_force as (
 
-    select scored_roles.*, role_templates.indicator_code
+    select
+        scored_roles.*,
+        role_templates.indicator_code
     from scored_roles
     inner join role_templates
         on scored_roles.role_code = role_templates.role_code
@@ -56,44 +65,55 @@ templates_in_force as (
 
 missing as (
 
-    select 'role_templates' as definition, scored_roles.role_code as code,
+    select
+        'role_templates' as definition,
+        scored_roles.role_code as code,
         scored_roles.fiscal_quarter
     from scored_roles
     where not exists (
-        select 1 from templates_in_force
-        where templates_in_force.role_code = scored_roles.role_code
-            and templates_in_force.fiscal_quarter = scored_roles.fiscal_quarter
-    )
+            select 1 from templates_in_force
+            where templates_in_force.role_code = scored_roles.role_code
+                and templates_in_force.fiscal_quarter = scored_roles.fiscal_quarter
+        )
     union all
-    select 'role_settings', scored_roles.role_code, scored_roles.fiscal_quarter
+    select
+        'role_settings' as definition,
+        scored_roles.role_code as code,
+        scored_roles.fiscal_quarter
     from scored_roles
     where not exists (
-        select 1 from role_settings
-        where role_settings.role_code = scored_roles.role_code
-            and {{ definition_in_force('role_settings', 'scored_roles.period_end_date') }}
-    )
+            select 1 from role_settings
+            where role_settings.role_code = scored_roles.role_code
+                and {{ definition_in_force('role_settings', 'scored_roles.period_end_date') }}
+        )
     union all
-    select distinct 'indicator_definitions', templates_in_force.indicator_code,
+    select distinct
+        'indicator_definitions' as definition,
+        templates_in_force.indicator_code as code,
         templates_in_force.fiscal_quarter
     from templates_in_force
     where not exists (
-        select 1 from indicator_definitions
-        where indicator_definitions.indicator_code = templates_in_force.indicator_code
-            and {{ definition_in_force('indicator_definitions', 'templates_in_force.period_end_date') }}
-    )
+            select 1 from indicator_definitions
+            where indicator_definitions.indicator_code = templates_in_force.indicator_code
+                and {{ definition_in_force(
+                    'indicator_definitions', 'templates_in_force.period_end_date'
+                ) }}
+        )
     {% for seed, code in [('score_bands', 'band_code'), ('traffic_lights', 'light_code'),
                           ('scoring_rules', 'rule_set')] %}
     union all
-    select '{{ seed }}', '{{ rule_set if seed == "scoring_rules" else "any" }}',
+    select
+        '{{ seed }}',
+        '{{ rule_set if seed == "scoring_rules" else "any" }}',
         scored_quarters.fiscal_quarter
     from scored_quarters
     where not exists (
-        select 1 from {{ ref(seed) }} as definitions
-        where {{ definition_in_force('definitions', 'scored_quarters.period_end_date') }}
-            {%- if seed == 'scoring_rules' %}
-            and definitions.rule_set = '{{ rule_set }}'
-            {%- endif %}
-    )
+            select 1 from {{ ref(seed) }} as definitions
+            where {{ definition_in_force('definitions', 'scored_quarters.period_end_date') }}
+                {%- if seed == 'scoring_rules' %}
+                and definitions.rule_set = '{{ rule_set }}'
+                {%- endif %}
+        )
     {% endfor %}
 
 )

@@ -20,22 +20,22 @@ with
 fixture_values as (
 
     select
-        cast(entity_id as {{ dbt.type_string() }}) as entity_id,
-        cast(batch_id as {{ dbt.type_string() }}) as batch_id,
-        cast(source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
-        is_expected_winner
+        cast(fixture.entity_id as {{ dbt.type_string() }}) as entity_id,
+        cast(fixture.batch_id as {{ dbt.type_string() }}) as batch_id,
+        cast(fixture.source_row_number as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(fixture.loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
+        fixture.is_expected_winner
     from (
         values
-            ('k1', 'b1', 2, '2026-01-01 08:00:00', false),
-            ('k1', 'b2', 2, '2026-02-01 08:00:00', true),
-            ('k2', 'b1', 3, '2026-01-01 08:00:00', false),
-            ('k2', 'b3', 1, '2026-01-01 08:00:00', true),
-            ('k3', 'b1', 4, '2026-01-01 08:00:00', false),
-            ('k3', 'b1', 7, '2026-01-01 08:00:00', true),
-            (null, 'b1', 5, '2026-01-01 08:00:00', false),
-            (null, 'b2', 6, '2026-02-01 08:00:00', true),
-            ('k4', 'b1', 8, '2026-01-01 08:00:00', true)
+        ('k1', 'b1', 2, '2026-01-01 08:00:00', false),
+        ('k1', 'b2', 2, '2026-02-01 08:00:00', true),
+        ('k2', 'b1', 3, '2026-01-01 08:00:00', false),
+        ('k2', 'b3', 1, '2026-01-01 08:00:00', true),
+        ('k3', 'b1', 4, '2026-01-01 08:00:00', false),
+        ('k3', 'b1', 7, '2026-01-01 08:00:00', true),
+        (null, 'b1', 5, '2026-01-01 08:00:00', false),
+        (null, 'b2', 6, '2026-02-01 08:00:00', true),
+        ('k4', 'b1', 8, '2026-01-01 08:00:00', true)
     ) as fixture (entity_id, batch_id, source_row_number, loaded_at, is_expected_winner)
 
 ),
@@ -64,9 +64,9 @@ raw_orders as (
     select * from {{ source('crm', 'orders') }}
     {%- if execute and refreshing_periods() %}
     where order_id in (
-        select order_id from {{ source('crm', 'orders') }}
-        where {{ batch_condition('_batch_id', new_batches(['crm.orders'])) }}
-    )
+            select order_id from {{ source('crm', 'orders') }}
+            where {{ batch_condition('_batch_id', new_batches(['crm.orders'])) }}
+        )
     {%- endif %}
 
 ),
@@ -79,56 +79,102 @@ orders_by_default as (
 
 orders_by_adapter as (
 
-    {{ latest_by_key('raw_orders', ['order_id'], order_by=raw_order_by, row_id_columns=raw_row_id) }}
+    {{ latest_by_key(
+        'raw_orders', ['order_id'], order_by=raw_order_by, row_id_columns=raw_row_id
+    ) }}
 
 ),
 
 disagreements as (
 
-    select 'fixture: expected winner missing (default)' as problem, batch_id, source_row_number
+    select
+        'fixture: expected winner missing (default)' as problem,
+        batch_id,
+        source_row_number
     from (
-        select batch_id, source_row_number from fixture_values where is_expected_winner
+        select
+            batch_id,
+            source_row_number
+        from fixture_values
+        where is_expected_winner
         except
-        select batch_id, source_row_number from fixture_by_default
+        select
+            batch_id,
+            source_row_number
+        from fixture_by_default
     ) as missing_default
 
     union all
 
-    select 'fixture: expected winner missing (adapter)' as problem, batch_id, source_row_number
+    select
+        'fixture: expected winner missing (adapter)' as problem,
+        batch_id,
+        source_row_number
     from (
-        select batch_id, source_row_number from fixture_values where is_expected_winner
+        select
+            batch_id,
+            source_row_number
+        from fixture_values
+        where is_expected_winner
         except
-        select batch_id, source_row_number from fixture_by_adapter
+        select
+            batch_id,
+            source_row_number
+        from fixture_by_adapter
     ) as missing_adapter
 
     union all
 
-    select 'fixture: superseded version kept (default)' as problem, batch_id, source_row_number
+    select
+        'fixture: superseded version kept (default)' as problem,
+        batch_id,
+        source_row_number
     from fixture_by_default
     where not is_expected_winner
 
     union all
 
-    select 'fixture: superseded version kept (adapter)' as problem, batch_id, source_row_number
+    select
+        'fixture: superseded version kept (adapter)' as problem,
+        batch_id,
+        source_row_number
     from fixture_by_adapter
     where not is_expected_winner
 
     union all
 
-    select 'crm.orders: only in default' as problem, _batch_id, _source_row_number
+    select
+        'crm.orders: only in default' as problem,
+        _batch_id,
+        _source_row_number
     from (
-        select _batch_id, _source_row_number from orders_by_default
+        select
+            _batch_id,
+            _source_row_number
+        from orders_by_default
         except
-        select _batch_id, _source_row_number from orders_by_adapter
+        select
+            _batch_id,
+            _source_row_number
+        from orders_by_adapter
     ) as only_default
 
     union all
 
-    select 'crm.orders: only in adapter' as problem, _batch_id, _source_row_number
+    select
+        'crm.orders: only in adapter' as problem,
+        _batch_id,
+        _source_row_number
     from (
-        select _batch_id, _source_row_number from orders_by_adapter
+        select
+            _batch_id,
+            _source_row_number
+        from orders_by_adapter
         except
-        select _batch_id, _source_row_number from orders_by_default
+        select
+            _batch_id,
+            _source_row_number
+        from orders_by_default
     ) as only_adapter
 
 ),

@@ -68,17 +68,17 @@ compared as (
             as fiscal_quarter_label,
         coalesce(finance_revenue.revenue_rc, 0) as finance_revenue_rc,
         coalesce(indicator_revenue.revenue_rc, 0)
-            + coalesce(unattributed_revenue.revenue_rc, 0)
-            + coalesce(held_out_revenue.revenue_rc, 0) as indicator_revenue_rc
+        + coalesce(unattributed_revenue.revenue_rc, 0)
+        + coalesce(held_out_revenue.revenue_rc, 0) as indicator_revenue_rc
     from finance_revenue
     full outer join indicator_revenue
         on finance_revenue.fiscal_quarter_label = indicator_revenue.fiscal_quarter_label
     left join unattributed_revenue
         on coalesce(finance_revenue.fiscal_quarter_label, indicator_revenue.fiscal_quarter_label)
-            = unattributed_revenue.fiscal_quarter_label
+        = unattributed_revenue.fiscal_quarter_label
     left join held_out_revenue
         on coalesce(finance_revenue.fiscal_quarter_label, indicator_revenue.fiscal_quarter_label)
-            = held_out_revenue.fiscal_quarter_label
+        = held_out_revenue.fiscal_quarter_label
 
 )
 

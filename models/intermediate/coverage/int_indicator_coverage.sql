@@ -36,7 +36,7 @@ indicator_source_periods as (
         source_periods.period_key,
         source_periods.coverage_status,
         cast(source_periods.months_covered as {{ dbt.type_float() }})
-            / cast(source_periods.months_in_period as {{ dbt.type_float() }}) as covered_share
+        / cast(source_periods.months_in_period as {{ dbt.type_float() }}) as covered_share
     from indicator_sources
     inner join source_periods
         on indicator_sources.source_table = source_periods.source_table

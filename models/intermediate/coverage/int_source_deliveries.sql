@@ -88,12 +88,13 @@ final as (
     select
         cast(source_table as {{ dbt.type_string() }}) as source_table,
         has_event_dates,
-        case when event_month is not null then
-            {{ dbt.concat([
-                dbt.cast('cast(floor(event_month / 100) as integer)', dbt.type_string()),
-                "'-'",
-                "lpad(" ~ dbt.cast('mod(event_month, 100)', dbt.type_string()) ~ ", 2, '0')",
-            ]) }}
+        case
+            when event_month is not null
+                then {{ dbt.concat([
+                    dbt.cast('cast(floor(event_month / 100) as integer)', dbt.type_string()),
+                    "'-'",
+                    "lpad(" ~ dbt.cast('mod(event_month, 100)', dbt.type_string()) ~ ", 2, '0')",
+                ]) }}
         end as event_month_key,
         cast(row_count as {{ dbt.type_bigint() }}) as row_count,
         first_event_date,

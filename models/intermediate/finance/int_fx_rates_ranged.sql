@@ -28,8 +28,9 @@ reporting_currency_identity as (
         cast(null as date) as valid_until_date,
         cast(1 as decimal(18, 8)) as rate_to_reporting
     where not exists (
-        select 1 from rates where rates.currency_code = '{{ var("reporting_currency") }}'
-    )
+            select 1 from rates
+            where rates.currency_code = '{{ var("reporting_currency") }}'
+        )
 
 ),
 

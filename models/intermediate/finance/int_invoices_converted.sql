@@ -37,8 +37,11 @@ final as (
         invoices.cost_of_sales_lc,
         fx_rates.rate_to_reporting as fx_rate,
         fx_rates.rate_to_reporting is not null as has_fx_rate,
-        {{ amount_in_reporting_currency('invoices.amount_lc', 'fx_rates.rate_to_reporting') }} as amount_rc,
-        {{ amount_in_reporting_currency('invoices.cost_of_sales_lc', 'fx_rates.rate_to_reporting') }} as cost_of_sales_rc,
+        {{ amount_in_reporting_currency('invoices.amount_lc', 'fx_rates.rate_to_reporting') }}
+            as amount_rc,
+        {{ amount_in_reporting_currency(
+            'invoices.cost_of_sales_lc', 'fx_rates.rate_to_reporting'
+        ) }} as cost_of_sales_rc,
         invoices.source_file,
         invoices.source_row_number,
         invoices.batch_id,

@@ -32,7 +32,9 @@ rated as (
         end as fx_rate
     from opportunities
     left join fx_rates
-        on {{ fx_rate_join('fx_rates', 'opportunities.currency_code', 'cast(opportunities.closed_at as date)') }}
+        on {{ fx_rate_join(
+            'fx_rates', 'opportunities.currency_code', 'cast(opportunities.closed_at as date)'
+        ) }}
 
 ),
 

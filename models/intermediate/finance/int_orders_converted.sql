@@ -44,8 +44,10 @@ final as (
         orders.cost_amount_lc,
         fx_rates.rate_to_reporting as fx_rate,
         fx_rates.rate_to_reporting is not null as has_fx_rate,
-        {{ amount_in_reporting_currency('orders.amount_lc', 'fx_rates.rate_to_reporting') }} as amount_rc,
-        {{ amount_in_reporting_currency('orders.cost_amount_lc', 'fx_rates.rate_to_reporting') }} as cost_amount_rc,
+        {{ amount_in_reporting_currency('orders.amount_lc', 'fx_rates.rate_to_reporting') }}
+            as amount_rc,
+        {{ amount_in_reporting_currency('orders.cost_amount_lc', 'fx_rates.rate_to_reporting') }}
+            as cost_amount_rc,
         orders.source_file,
         orders.source_row_number,
         orders.batch_id,

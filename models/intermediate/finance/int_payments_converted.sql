@@ -17,16 +17,16 @@ payments as (
     select * from {{ ref('stg_finance__payments') }} as payments
     {{ incremental_window('payments') }}
     {%- if is_incremental() %}
-        or payments.invoice_id in (
-            select changed.invoice_id
-            from {{ ref('int_invoices_converted') }} as changed
-            where changed.loaded_at > {{ watermark('invoice_loaded_at') }}
-                or changed.currency_code in (
-                    select rates.currency_code
-                    from {{ ref('stg_finance__fx_rates') }} as rates
-                    where rates.loaded_at > {{ watermark('fx_rates_loaded_at') }}
-                )
-        )
+    or payments.invoice_id in (
+        select changed.invoice_id
+        from {{ ref('int_invoices_converted') }} as changed
+        where changed.loaded_at > {{ watermark('invoice_loaded_at') }}
+            or changed.currency_code in (
+                select rates.currency_code
+                from {{ ref('stg_finance__fx_rates') }} as rates
+                where rates.loaded_at > {{ watermark('fx_rates_loaded_at') }}
+            )
+    )
     {%- endif %}
 
 ),
@@ -58,7 +58,9 @@ final as (
         case
             when payments.currency_code = invoices.currency_code
                 then {{ amount_in_reporting_currency('payments.amount_lc', 'invoices.fx_rate') }}
-            else {{ amount_in_reporting_currency('payments.amount_lc', 'payment_day_rates.rate_to_reporting') }}
+            else {{ amount_in_reporting_currency(
+                'payments.amount_lc', 'payment_day_rates.rate_to_reporting'
+            ) }}
         end as amount_rc,
         payments.source_file,
         payments.source_row_number,
@@ -70,7 +72,9 @@ final as (
     left join invoices
         on payments.invoice_id = invoices.invoice_id
     left join fx_rates as payment_day_rates
-        on {{ fx_rate_join('payment_day_rates', 'payments.currency_code', 'payments.payment_date') }}
+        on {{ fx_rate_join(
+            'payment_day_rates', 'payments.currency_code', 'payments.payment_date'
+        ) }}
 
 )
 

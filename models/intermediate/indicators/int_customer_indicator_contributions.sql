@@ -344,7 +344,9 @@ strategic_account_orders as (
         revenue_orders.source_row_number,
         revenue_orders.batch_id,
         row_number() over (
-            {{ grid_row_partition('owned_strategic_accounts', ['owned_strategic_accounts.account_id']) }}
+            {{ grid_row_partition(
+                'owned_strategic_accounts', ['owned_strategic_accounts.account_id']
+            ) }}
             order by revenue_orders.order_date, revenue_orders.order_id
         ) as account_order_rank
     from owned_strategic_accounts
@@ -437,13 +439,13 @@ tier_a_visit_evidence as (
         attributed_visits.batch_id,
         case
             when row_number() over (
-                partition by
-                    tier_a_account_months.employee_id,
-                    tier_a_account_months.assignment_id,
-                    tier_a_account_months.period_key,
-                    tier_a_account_months.account_id
-                order by attributed_visits.activity_at, attributed_visits.activity_id
-            ) = 1
+                    partition by
+                        tier_a_account_months.employee_id,
+                        tier_a_account_months.assignment_id,
+                        tier_a_account_months.period_key,
+                        tier_a_account_months.account_id
+                    order by attributed_visits.activity_at, attributed_visits.activity_id
+                ) = 1
                 then 1
             else 0
         end as numerator_contribution,
@@ -486,7 +488,9 @@ recorded_profile_changes as (
             as recording_delay_seconds
     from grid
     inner join profile_changes
-        on {{ attributed_to_grid_row('profile_changes.employee_id', 'cast(profile_changes.recorded_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'profile_changes.employee_id', 'cast(profile_changes.recorded_at as date)'
+        ) }}
 
 ),
 
@@ -500,7 +504,9 @@ new_customers as (
         0 as denominator_contribution,
         {{ contribution_details() }},
         'first order of the account ' || account_id || case
-            when is_before_new_customer_history then ' in the data (order history too short to tell it new)'
+            when
+                is_before_new_customer_history
+                then ' in the data (order history too short to tell it new)'
             else ' (new customer)'
         end as note
     from account_orders_in_row
@@ -529,7 +535,9 @@ new_customer_quality as (
                     || ' (new customer; expected revenue = parameter_value)'
             else 'repeat order of new customer ' || account_id
         end
-        || case when amount_rc is null then '; no FX rate: new-customer revenue unknown' else '' end as note
+        || case
+            when amount_rc is null then '; no FX rate: new-customer revenue unknown' else ''
+        end as note
     from account_orders_in_row
     where is_new_customer = 1
 
@@ -639,7 +647,9 @@ key_customer_revisit_coverage as (
         -- A tier-A account is one row per month: the month makes its key.
         case
             when monthly_revisit_evidence.source_table = 'crm.accounts'
-                then monthly_revisit_evidence.source_key || '|' || monthly_revisit_evidence.period_key
+                then monthly_revisit_evidence.source_key
+                    || '|'
+                    || monthly_revisit_evidence.period_key
             else monthly_revisit_evidence.source_key
         end as source_key,
         monthly_revisit_evidence.source_file,
@@ -691,8 +701,10 @@ profile_update_timeliness as (
         {{ contribution_details(observation_value='recording_delay_seconds / 3600.0') }},
         'recorded '
         || coalesce(
-            cast(round(cast(recording_delay_seconds / 3600.0 as {{ dbt.type_numeric() }}), 1)
-                as {{ dbt.type_string() }}),
+            cast(
+                round(cast(recording_delay_seconds / 3600.0 as {{ dbt.type_numeric() }}), 1)
+                as {{ dbt.type_string() }}
+            ),
             '?'
         )
         || ' h after the change ('
@@ -708,7 +720,7 @@ profile_update_timeliness as (
 
 ),
 
-{%- set history_reason = new_customer_history_reason(
+{% set history_reason = new_customer_history_reason(
     'grid.order_history_start_date', 'grid.new_customers_measurable_from') -%}
 {%- set not_held = "case when not grid.holds_period_end then 'assignment not held at the period end"
     ~ " (owned accounts go to the row held then)' end" -%}
@@ -738,7 +750,10 @@ all_contributions as (
         denominator='case when grid.expected_new_customer_revenue_rc is null then null else 0 end'
     ) }}
     union all
-    {{ grid_contributions('customer_retention_rate', 'no customers with orders in the previous period') }}
+    {{ grid_contributions(
+        'customer_retention_rate',
+        'no customers with orders in the previous period'
+    ) }}
     union all
     {{ grid_contributions('repurchase_rate', 'no customers with orders in the period') }}
     union all

@@ -148,13 +148,16 @@ open_invoices_at_period_end as (
         invoice_balances.invoice_id,
         invoice_balances.due_date,
         invoice_balances.open_amount_rc,
-        case when invoice_balances.due_date < period_end_rows.reference_date then 1 else 0 end as is_overdue
+        case when invoice_balances.due_date < period_end_rows.reference_date then 1 else 0 end
+            as is_overdue
     from period_end_rows
     inner join invoice_balances
         on period_end_rows.employee_id = invoice_balances.employee_id
         and invoice_balances.valid_from_date <= period_end_rows.reference_date
-        and (invoice_balances.valid_until_date is null
-            or period_end_rows.reference_date < invoice_balances.valid_until_date)
+        and (
+            invoice_balances.valid_until_date is null
+            or period_end_rows.reference_date < invoice_balances.valid_until_date
+        )
     where invoice_balances.open_amount_rc > 0 or invoice_balances.open_amount_rc is null
 
 ),
@@ -182,14 +185,21 @@ revenue_invoices_in_period as (
 dso_invoices as (
 
     select
-        coalesce(open_invoices_at_period_end.employee_id, revenue_invoices_in_period.employee_id) as employee_id,
-        coalesce(open_invoices_at_period_end.assignment_id, revenue_invoices_in_period.assignment_id)
+        coalesce(open_invoices_at_period_end.employee_id, revenue_invoices_in_period.employee_id)
+            as employee_id,
+        coalesce(
+            open_invoices_at_period_end.assignment_id, revenue_invoices_in_period.assignment_id
+        )
             as assignment_id,
         coalesce(open_invoices_at_period_end.period_grain, revenue_invoices_in_period.period_grain)
             as period_grain,
-        coalesce(open_invoices_at_period_end.period_key, revenue_invoices_in_period.period_key) as period_key,
-        coalesce(open_invoices_at_period_end.invoice_id, revenue_invoices_in_period.invoice_id) as invoice_id,
-        coalesce(open_invoices_at_period_end.days_in_period, revenue_invoices_in_period.days_in_period)
+        coalesce(open_invoices_at_period_end.period_key, revenue_invoices_in_period.period_key)
+            as period_key,
+        coalesce(open_invoices_at_period_end.invoice_id, revenue_invoices_in_period.invoice_id)
+            as invoice_id,
+        coalesce(
+            open_invoices_at_period_end.days_in_period, revenue_invoices_in_period.days_in_period
+        )
             as days_in_period,
         open_invoices_at_period_end.open_amount_rc,
         open_invoices_at_period_end.invoice_id is not null as is_open,
@@ -214,12 +224,18 @@ dso_evidence as (
         dso_invoices.period_grain,
         dso_invoices.period_key,
         dso_invoices.invoice_id,
-        coalesce(dso_invoices.open_amount_rc, 0) * dso_invoices.days_in_period as numerator_contribution,
+        coalesce(dso_invoices.open_amount_rc, 0)
+        * dso_invoices.days_in_period as numerator_contribution,
         coalesce(dso_invoices.revenue_amount_rc, 0) as denominator_contribution,
         case
             when dso_invoices.is_open
-                then 'open balance ' || coalesce(cast(round(dso_invoices.open_amount_rc, 2) as {{ dbt.type_string() }}), '?')
-                    || ' at period end x ' || cast(dso_invoices.days_in_period as {{ dbt.type_string() }}) || ' days'
+                then 'open balance '
+                    || coalesce(
+                        cast(round(dso_invoices.open_amount_rc, 2) as {{ dbt.type_string() }}), '?'
+                    )
+                    || ' at period end x '
+                    || cast(dso_invoices.days_in_period as {{ dbt.type_string() }})
+                    || ' days'
             else 'not open at period end'
         end
         || case
@@ -272,7 +288,9 @@ inventory_snapshots_converted as (
         inventory_snapshots.batch_id
     from inventory_snapshots
     left join fx_rates
-        on {{ fx_rate_join('fx_rates', 'inventory_snapshots.currency_code', 'inventory_snapshots.snapshot_date') }}
+        on {{ fx_rate_join(
+            'fx_rates', 'inventory_snapshots.currency_code', 'inventory_snapshots.snapshot_date'
+        ) }}
 
 ),
 
@@ -321,7 +339,10 @@ evidence_rows as (
         amount_rc as numerator_contribution,
         0 as denominator_contribution,
         {{ contribution_details(empty_reason="'invoices due in the period total zero'") }},
-        'payment of ' || cast(payment_date as {{ dbt.type_string() }}) || ' on invoice ' || invoice_id as note,
+        'payment of '
+        || cast(payment_date as {{ dbt.type_string() }})
+        || ' on invoice '
+        || invoice_id as note,
         currency_code,
         case when amount_rc is null then 'payments collected' end as without_rate
     from payments_collected_by_invoice_due
@@ -357,17 +378,23 @@ evidence_rows as (
             lineage='invoices'
         ) }},
         case
-            when open_invoices_at_period_end.is_overdue = 1 then open_invoices_at_period_end.open_amount_rc
+            when
+                open_invoices_at_period_end.is_overdue = 1
+                then open_invoices_at_period_end.open_amount_rc
             else 0
         end as numerator_contribution,
         open_invoices_at_period_end.open_amount_rc as denominator_contribution,
         {{ contribution_details() }},
-        case when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due' end
+        case
+            when open_invoices_at_period_end.is_overdue = 1 then 'overdue' else 'open, not yet due'
+        end
         || ' (due ' || cast(open_invoices_at_period_end.due_date as {{ dbt.type_string() }})
-        || ', open balance at ' || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
+        || ', open balance at '
+        || cast(open_invoices_at_period_end.reference_date as {{ dbt.type_string() }})
         || ')' as note,
         invoices.currency_code,
-        case when open_invoices_at_period_end.open_amount_rc is null then 'open invoices' end as without_rate
+        case when open_invoices_at_period_end.open_amount_rc is null then 'open invoices' end
+            as without_rate
     from open_invoices_at_period_end
     left join invoices
         on open_invoices_at_period_end.invoice_id = invoices.invoice_id
@@ -381,10 +408,12 @@ evidence_rows as (
         {{ contribution_details() }},
         case when is_credit_note then 'credit note: cost of sales' else 'cost of sales' end
         || ' annualised (x 12 / ' || cast(months_in_period as {{ dbt.type_string() }}) || ' months)'
-        as note,
+            as note,
         currency_code,
         case
-            when cost_of_sales_lc is not null and cost_of_sales_rc is null then 'invoices with a cost of sales'
+            when
+                cost_of_sales_lc is not null and cost_of_sales_rc is null
+                then 'invoices with a cost of sales'
         end as without_rate
     from cost_of_sales_invoices
 
@@ -404,7 +433,9 @@ evidence_rows as (
         0 as numerator_contribution,
         inventory_value_rc / snapshot_count as denominator_contribution,
         {{ contribution_details(empty_reason="'average inventory value is zero'") }},
-        'snapshot value / ' || cast(snapshot_count as {{ dbt.type_string() }}) || ' snapshots averaged' as note,
+        'snapshot value / '
+        || cast(snapshot_count as {{ dbt.type_string() }})
+        || ' snapshots averaged' as note,
         currency_code,
         case when inventory_value_rc is null then 'inventory snapshots' end as without_rate
     from inventory_snapshots_in_grid
@@ -427,11 +458,14 @@ contributions as (
         source_row_number,
         batch_id,
         case when without_rate is null then numerator_contribution end as numerator_contribution,
-        case when without_rate is null then denominator_contribution end as denominator_contribution,
+        case when without_rate is null then denominator_contribution end
+            as denominator_contribution,
         observation_value,
-        coalesce(null_reason, {{ fx_missing_row_reason('without_rate', 'currency_code') }}) as null_reason,
+        coalesce(null_reason, {{ fx_missing_row_reason('without_rate', 'currency_code') }})
+            as null_reason,
         empty_reason,
-        case when without_rate is null then note else note || '; no FX rate: value unknown' end as note
+        case when without_rate is null then note else note || '; no FX rate: value unknown' end
+            as note
     from evidence_rows
 
 ),

@@ -21,9 +21,9 @@ final as (
 
     {% for family in families %}
     select
-        {%- for column, data_type in contribution_columns() if column != 'empty_reason' %}
+    {%- for column, data_type in contribution_columns() if column != 'empty_reason' %}
         {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from {{ family }}_contributions
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -66,7 +66,9 @@ attendance_by_row as (
         ) as attended_row_rank
     from grid
     inner join training_attendance
-        on {{ attributed_to_grid_row('training_attendance.employee_id', 'training_attendance.session_date') }}
+        on {{ attributed_to_grid_row(
+            'training_attendance.employee_id', 'training_attendance.session_date'
+        ) }}
 
 ),
 
@@ -112,17 +114,23 @@ product_knowledge as (
             grid='grid',
             lineage='knowledge_tests'
         ) }},
-        coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0) as numerator_contribution,
+        coalesce(cast(knowledge_tests.test_score as {{ dbt.type_float() }}), 0)
+            as numerator_contribution,
         case when knowledge_tests.test_score is null then 0 else 1 end as denominator_contribution,
-        {{ contribution_details(observation_value='cast(knowledge_tests.test_score as ' ~ dbt.type_float() ~ ')') }},
+        {{ contribution_details(
+            observation_value='cast(knowledge_tests.test_score as ' ~ dbt.type_float() ~ ')'
+        ) }},
         case
             when knowledge_tests.test_score is null then 'test without a score (not counted)'
             else 'test score ' || cast(knowledge_tests.test_score as {{ dbt.type_string() }})
-                || ' taken ' || cast(cast(knowledge_tests.taken_at as date) as {{ dbt.type_string() }})
+                || ' taken '
+                || cast(cast(knowledge_tests.taken_at as date) as {{ dbt.type_string() }})
         end as note
     from grid
     inner join knowledge_tests
-        on {{ attributed_to_grid_row('knowledge_tests.employee_id', 'cast(knowledge_tests.taken_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'knowledge_tests.employee_id', 'cast(knowledge_tests.taken_at as date)'
+        ) }}
 
 ),
 
@@ -130,11 +138,17 @@ all_contributions as (
 
     select * from training_participation
     union all
-    {{ grid_contributions('training_participation', 'no training sessions assigned in the period') }}
+    {{ grid_contributions(
+        'training_participation',
+        'no training sessions assigned in the period'
+    ) }}
     union all
     select * from product_knowledge
     union all
-    {{ grid_contributions('product_knowledge', 'no product-knowledge tests taken in the period') }}
+    {{ grid_contributions(
+        'product_knowledge',
+        'no product-knowledge tests taken in the period'
+    ) }}
 
 ),
 

@@ -101,13 +101,16 @@ inquiries_in_grid as (
         grid.period_grain,
         grid.period_key,
         inquiries.inquiry_id,
-        {{ seconds_between('inquiries.received_at', 'inquiries.first_response_at') }} as response_seconds,
+        {{ seconds_between('inquiries.received_at', 'inquiries.first_response_at') }}
+            as response_seconds,
         inquiries.source_file,
         inquiries.source_row_number,
         inquiries.batch_id
     from grid
     inner join inquiries
-        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'inquiries.employee_id', 'cast(inquiries.received_at as date)'
+        ) }}
 
 ),
 
@@ -125,7 +128,9 @@ complaints_in_grid as (
         complaints.batch_id
     from grid
     inner join complaints
-        on {{ attributed_to_grid_row('complaints.employee_id', 'cast(complaints.received_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'complaints.employee_id', 'cast(complaints.received_at as date)'
+        ) }}
 
 ),
 
@@ -158,7 +163,8 @@ rfqs_in_grid as (
         grid.period_grain,
         grid.period_key,
         rfqs.rfq_id,
-        cast({{ seconds_between('rfqs.received_at', 'rfqs.quoted_at') }} as {{ dbt.type_float() }}) / 3600.0
+        cast({{ seconds_between('rfqs.received_at', 'rfqs.quoted_at') }} as {{ dbt.type_float() }})
+        / 3600.0
             as response_hours,
         rfqs.source_file,
         rfqs.source_row_number,
@@ -185,7 +191,9 @@ reports_in_grid as (
         report_submissions.batch_id
     from grid
     inner join report_submissions
-        on {{ attributed_to_grid_row('report_submissions.employee_id', 'cast(report_submissions.due_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'report_submissions.employee_id', 'cast(report_submissions.due_at as date)'
+        ) }}
 
 ),
 
@@ -211,9 +219,12 @@ contributions as (
         1 as denominator_contribution,
         {{ contribution_details() }},
         case
-            when fulfilled_date is null then 'not fulfilled (due ' || cast(due_date as {{ dbt.type_string() }}) || ')'
-            when is_on_time = 1 then 'fulfilled on time (due ' || cast(due_date as {{ dbt.type_string() }})
-                || ', fulfilled ' || cast(fulfilled_date as {{ dbt.type_string() }}) || ')'
+            when
+                fulfilled_date is null
+                then 'not fulfilled (due ' || cast(due_date as {{ dbt.type_string() }}) || ')'
+            when is_on_time = 1
+                then 'fulfilled on time (due ' || cast(due_date as {{ dbt.type_string() }})
+                    || ', fulfilled ' || cast(fulfilled_date as {{ dbt.type_string() }}) || ')'
             else 'fulfilled late (due ' || cast(due_date as {{ dbt.type_string() }})
                 || ', fulfilled ' || cast(fulfilled_date as {{ dbt.type_string() }}) || ')'
         end as note
@@ -242,10 +253,14 @@ contributions as (
         ) }},
         case
             when {{ seconds }} is null then '{{ indicator.unhandled }}'
-            else '{{ indicator.handled }} after ' || {{ number_text(seconds ~ ' / 3600.0', 1) }} || ' h'
+            else '{{ indicator.handled }} after '
+                || {{ number_text(seconds ~ ' / 3600.0', 1) }}
+                || ' h'
         end
         || case
-            when windows.parameter_value is null then '; no {{ indicator.handling }} window defined for the period'
+            when
+                windows.parameter_value is null
+                then '; no {{ indicator.handling }} window defined for the period'
             else ' (window ' || cast(windows.parameter_value as {{ dbt.type_string() }}) || ' h)'
         end as note
     from {{ indicator.rows }}
@@ -287,8 +302,10 @@ contributions as (
         -- The months of the period are the 'grid' row's denominator, not a count of rows.
         0 as denominator_contribution,
         {{ contribution_details() }},
-        'order received (status ' || coalesce(order_status, 'unknown') || '); per-month rate divides by '
-            || cast(months_in_period as {{ dbt.type_string() }}) || ' month(s) in the period' as note
+        'order received (status '
+        || coalesce(order_status, 'unknown')
+        || '); per-month rate divides by '
+        || cast(months_in_period as {{ dbt.type_string() }}) || ' month(s) in the period' as note
     from orders_in_grid
 
     union all
@@ -322,7 +339,12 @@ contributions as (
             when submitted_at is null then 'not submitted'
             when submitted_at <= due_at then 'submitted on time'
             else 'submitted late'
-        end || ' (' || coalesce(report_type, 'report') || ' due ' || cast(due_at as {{ dbt.type_string() }}) || ')' as note
+        end
+        || ' ('
+        || coalesce(report_type, 'report')
+        || ' due '
+        || cast(due_at as {{ dbt.type_string() }})
+        || ')' as note
     from reports_in_grid
 
 ),
@@ -338,6 +360,7 @@ contributions as (
     ('rfq_response_hours', 'no RFQs received in the period'),
     ('report_on_time_rate', 'no reports due in the period'),
 ] %}
+
 all_contributions as (
 
     select * from contributions

@@ -138,8 +138,8 @@ final as (
             case
                 when is_in_blend
                     then weight / sum(case when is_in_blend then weight end) over (
-                        partition by employee_id, period_key
-                    )
+                            partition by employee_id, period_key
+                        )
             end as {{ dbt.type_float() }}
         ) as normalised_weight
     from blended_groups

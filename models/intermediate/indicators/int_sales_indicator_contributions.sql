@@ -115,14 +115,18 @@ proposals_in_period as (
         opportunities.opportunity_id,
         opportunities.opportunity_stage,
         opportunities.first_contact_at,
-        cast({{ seconds_between('opportunities.first_contact_at', 'opportunities.proposal_at') }}
-            as {{ dbt.type_float() }}) / 86400 as first_contact_to_proposal_days,
+        cast(
+            {{ seconds_between('opportunities.first_contact_at', 'opportunities.proposal_at') }}
+            as {{ dbt.type_float() }}
+        ) / 86400 as first_contact_to_proposal_days,
         opportunities.source_file,
         opportunities.source_row_number,
         opportunities.batch_id
     from grid
     inner join opportunities
-        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'opportunities.owner_employee_id', 'cast(opportunities.proposal_at as date)'
+        ) }}
 
 ),
 
@@ -139,8 +143,10 @@ closings_in_period as (
         opportunities.opportunity_id,
         opportunities.opportunity_stage,
         opportunities.first_contact_at,
-        cast({{ seconds_between('opportunities.first_contact_at', 'opportunities.closed_at') }}
-            as {{ dbt.type_float() }}) / 86400 as sales_cycle_days,
+        cast(
+            {{ seconds_between('opportunities.first_contact_at', 'opportunities.closed_at') }}
+            as {{ dbt.type_float() }}
+        ) / 86400 as sales_cycle_days,
         opportunities.currency_code,
         opportunities.amount_lc,
         opportunities.amount_rc,
@@ -149,7 +155,9 @@ closings_in_period as (
         opportunities.batch_id
     from grid
     inner join opportunities
-        on {{ attributed_to_grid_row('opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'opportunities.owner_employee_id', 'cast(opportunities.closed_at as date)'
+        ) }}
     where opportunities.opportunity_stage in ('won', 'lost')
 
 ),
@@ -203,7 +211,9 @@ inquiries_in_period as (
         inquiries.batch_id
     from grid
     inner join inquiries
-        on {{ attributed_to_grid_row('inquiries.employee_id', 'cast(inquiries.received_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'inquiries.employee_id', 'cast(inquiries.received_at as date)'
+        ) }}
     left join inquiries_with_order
         on inquiries.inquiry_id = inquiries_with_order.inquiry_id
 
@@ -221,7 +231,9 @@ sales_revenue as (
         ) }},
         case
             when amount_rc is null
-                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period revenue unknown'
+                then 'no FX rate for '
+                    || coalesce(currency_code, 'an unknown currency')
+                    || ' on the invoice date: period revenue unknown'
             when is_credit_note then 'credit note'
             else 'invoice'
         end as note
@@ -241,7 +253,9 @@ average_order_value as (
         ) }},
         case
             when amount_rc is null
-                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the order date: period order amount unknown'
+                then 'no FX rate for '
+                    || coalesce(currency_code, 'an unknown currency')
+                    || ' on the order date: period order amount unknown'
             else order_status || ' order'
         end as note
     from revenue_orders_in_period
@@ -263,7 +277,9 @@ gross_profit_margin as (
         ) }},
         case
             when amount_rc is null
-                then 'no FX rate for ' || coalesce(currency_code, 'an unknown currency') || ' on the invoice date: period margin unknown'
+                then 'no FX rate for '
+                    || coalesce(currency_code, 'an unknown currency')
+                    || ' on the invoice date: period margin unknown'
             when is_credit_note then 'credit note with a recorded cost of sales'
             else 'invoice with a recorded cost of sales'
         end as note
@@ -285,7 +301,7 @@ proposal_conversion_rate as (
         1 as denominator_contribution,
         {{ contribution_details() }},
         'proposal sent in the period, opportunity now '
-            || coalesce(opportunity_stage, 'without a stage') as note
+        || coalesce(opportunity_stage, 'without a stage') as note
     from proposals_in_period
 
 ),
@@ -361,8 +377,8 @@ first_contact_to_proposal_days as (
         0 as denominator_contribution,
         {{ contribution_details(observation_value='first_contact_to_proposal_days') }},
         'proposal sent '
-            || {{ number_text('first_contact_to_proposal_days', 1) }}
-            || ' days after first contact' as note
+        || {{ number_text('first_contact_to_proposal_days', 1) }}
+        || ' days after first contact' as note
     from proposals_in_period
     where first_contact_at is not null
 
@@ -377,8 +393,8 @@ sales_cycle_days as (
         0 as denominator_contribution,
         {{ contribution_details(observation_value='sales_cycle_days') }},
         'won '
-            || {{ number_text('sales_cycle_days', 1) }}
-            || ' days after first contact' as note
+        || {{ number_text('sales_cycle_days', 1) }}
+        || ' days after first contact' as note
     from closings_in_period
     where opportunity_stage = 'won'
         and first_contact_at is not null
@@ -421,6 +437,7 @@ inquiry_to_deal_conversion as (
     ('sales_cycle_days', 'no deals with a recorded first contact won in the period'),
     ('inquiry_to_deal_conversion', 'no inquiries received in the period'),
 ] %}
+
 all_contributions as (
 
     {%- for block in indicator_blocks %}

@@ -82,7 +82,9 @@ csat_by_row as (
         csat_responses.batch_id
     from grid
     inner join csat_responses
-        on {{ attributed_to_grid_row('csat_responses.employee_id', 'cast(csat_responses.responded_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'csat_responses.employee_id', 'cast(csat_responses.responded_at as date)'
+        ) }}
 
 ),
 
@@ -145,14 +147,22 @@ nps as (
         case
             when nps_responses.nps_score is null then 'response without a score (not counted)'
             when nps_responses.nps_score >= 9
-                then 'promoter (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+                then 'promoter (score '
+                    || cast(nps_responses.nps_score as {{ dbt.type_string() }})
+                    || ')'
             when nps_responses.nps_score <= 6
-                then 'detractor (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
-            else 'passive (score ' || cast(nps_responses.nps_score as {{ dbt.type_string() }}) || ')'
+                then 'detractor (score '
+                    || cast(nps_responses.nps_score as {{ dbt.type_string() }})
+                    || ')'
+            else 'passive (score '
+                || cast(nps_responses.nps_score as {{ dbt.type_string() }})
+                || ')'
         end as note
     from grid
     inner join nps_responses
-        on {{ attributed_to_grid_row('nps_responses.employee_id', 'cast(nps_responses.responded_at as date)') }}
+        on {{ attributed_to_grid_row(
+            'nps_responses.employee_id', 'cast(nps_responses.responded_at as date)'
+        ) }}
 
 ),
 

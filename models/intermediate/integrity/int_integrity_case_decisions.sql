@@ -5,7 +5,11 @@ with
 
 flags as (
 
-    select distinct case_id, employee_id, order_month from {{ ref('int_integrity_flags') }}
+    select distinct
+        case_id,
+        employee_id,
+        order_month
+    from {{ ref('int_integrity_flags') }}
 
 ),
 
@@ -22,7 +26,8 @@ reviews as (
 
 latest_reviews as (
 
-    select * from reviews where recency = 1
+    select * from reviews
+    where recency = 1
 
 ),
 

@@ -28,7 +28,7 @@ orders as (
         amount_rc,
         cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
         cast(extract(year from order_date) as integer) * 12
-            + cast(extract(month from order_date) as integer) as month_index,
+        + cast(extract(month from order_date) as integer) as month_index,
         {{ dbt.concat([
             dbt.cast('cast(extract(year from order_date) as integer)', dbt.type_string()), "'-'",
             "lpad(" ~ dbt.cast('cast(extract(month from order_date) as integer)', dbt.type_string())
@@ -46,7 +46,11 @@ rules as (
 
 employee_months as (
 
-    select employee_id, order_month, month_index, count(*) as order_count
+    select
+        employee_id,
+        order_month,
+        month_index,
+        count(*) as order_count
     from orders
     group by employee_id, order_month, month_index
 
@@ -71,7 +75,11 @@ month_rules as (
 {% for rule_code, signal in [('shared_client_ip', 'client_ip'), ('shared_device', 'device_id')] %}
 {{ rule_code }}_groups as (
 
-    select employee_id, order_month, {{ signal }} as signal_key, count(*) as signal_orders
+    select
+        employee_id,
+        order_month,
+        {{ signal }} as signal_key,
+        count(*) as signal_orders
     from orders
     where {{ signal }} is not null
     group by employee_id, order_month, {{ signal }}
@@ -85,8 +93,10 @@ month_rules as (
         month_rules.rule_code,
         month_rules.rule_version,
         cast(groups.signal_orders as {{ dbt.type_float() }}) as signal_value,
-        cast(greatest(month_rules.min_orders, month_rules.min_share * month_rules.order_count)
-            as {{ dbt.type_float() }}) as signal_threshold,
+        cast(
+            greatest(month_rules.min_orders, month_rules.min_share * month_rules.order_count)
+            as {{ dbt.type_float() }}
+        ) as signal_threshold,
         {{ dbt.concat(["'" ~ signal ~ " '", 'groups.signal_key', "' entered '",
             dbt.cast('groups.signal_orders', dbt.type_string()), "' of '",
             dbt.cast('month_rules.order_count', dbt.type_string()), "' orders'"]) }}
@@ -130,8 +140,10 @@ volume_spike_flags as (
         month_rules.rule_code,
         month_rules.rule_version,
         cast(month_rules.order_count as {{ dbt.type_float() }}) as signal_value,
-        cast(month_rules.spike_multiplier * spike_baselines.baseline_orders
-            as {{ dbt.type_float() }}) as signal_threshold,
+        cast(
+            month_rules.spike_multiplier * spike_baselines.baseline_orders
+            as {{ dbt.type_float() }}
+        ) as signal_threshold,
         {{ dbt.concat(["'orders in the month '",
             dbt.cast('month_rules.order_count', dbt.type_string()), "', median month before '",
             portable_text('spike_baselines.baseline_orders')]) }} as signal_detail
@@ -151,13 +163,18 @@ volume_spike_flags as (
 
 accounts as (
 
-    select account_id, account_name_pseudonym from {{ ref('stg_crm__accounts') }}
+    select
+        account_id,
+        account_name_pseudonym
+    from {{ ref('stg_crm__accounts') }}
 
 ),
 
 employees as (
 
-    select employee_id, {{ pseudonymize(clean_code('full_name')) }} as name_pseudonym
+    select
+        employee_id,
+        {{ pseudonymize(clean_code('full_name')) }} as name_pseudonym
     from {{ ref('stg_hr__employees') }}
 
 ),

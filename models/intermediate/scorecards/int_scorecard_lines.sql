@@ -260,7 +260,8 @@ template_hashes as (
         scenario_id,
         fiscal_quarter,
         role_code,
-        {{ dbt.listagg('template_row_hash', "'|'", 'order by template_row_hash') }} as template_rows_hash
+        {{ dbt.listagg('template_row_hash', "'|'", 'order by template_row_hash') }}
+            as template_rows_hash
     from templates_in_force
     group by scenario_id, fiscal_quarter, role_code
 
@@ -518,12 +519,12 @@ source_targets as (
             when 'role_template' then template_base_target
             when 'indicator_default' then default_target
         end as base_target,
-        {%- for line in ['challenge', 'stretch'] %}
-        case target_source
-            when 'hr_target' then hr_{{ line }}_target
-            when 'role_template' then template_{{ line }}_target
-        end as source_{{ line }}_target{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- for line in ['challenge', 'stretch'] %}
+    case target_source
+        when 'hr_target' then hr_{{ line }}_target
+        when 'role_template' then template_{{ line }}_target
+    end as source_{{ line }}_target{{ ',' if not loop.last }}
+    {%- endfor %}
     from target_sources
 
 ),
@@ -540,10 +541,14 @@ tier_lines as (
             when scoring_method <> 'tiered' or source_{{ line }}_target is not null
                 then source_{{ line }}_target
             when direction = 'down'
-                then cast(cast(base_target / default_{{ line }}_multiplier as decimal(38, 12))
-                    as {{ dbt.type_float() }})
-            else cast(cast(base_target * default_{{ line }}_multiplier as decimal(38, 12))
-                as {{ dbt.type_float() }})
+                then cast(
+                        cast(base_target / default_{{ line }}_multiplier as decimal(38, 12))
+                        as {{ dbt.type_float() }}
+                    )
+            else cast(
+                    cast(base_target * default_{{ line }}_multiplier as decimal(38, 12))
+                    as {{ dbt.type_float() }}
+                )
         end as {{ line }}_target,
         {%- endfor %}
         case
@@ -593,11 +598,13 @@ attainments as (
             else attainment_ratio
         end as attainment,
         coalesce(
-            defined_attainment = 'cap' or (defined_attainment is null and attainment_ratio > cap_attainment),
+            defined_attainment = 'cap'
+            or (defined_attainment is null and attainment_ratio > cap_attainment),
             false
         ) as is_attainment_capped,
         coalesce(
-            defined_attainment = 'floor' or (defined_attainment is null and attainment_ratio < floor_attainment),
+            defined_attainment = 'floor'
+            or (defined_attainment is null and attainment_ratio < floor_attainment),
             false
         ) as is_attainment_floored,
         -- Points at the lines: the base line is the target (100), the stretch line
@@ -699,10 +706,18 @@ final as (
         cast(scores.base_target as {{ dbt.type_float() }}) as base_target,
         cast(scores.challenge_target as {{ dbt.type_float() }}) as challenge_target,
         cast(scores.stretch_target as {{ dbt.type_float() }}) as stretch_target,
-        cast(case when scores.scoring_method = 'tiered' then scores.base_points end as {{ dbt.type_float() }})
+        cast(
+            case
+                when scores.scoring_method = 'tiered' then scores.base_points
+            end as {{ dbt.type_float() }}
+        )
             as base_points,
         cast(scores.challenge_points as {{ dbt.type_float() }}) as challenge_points,
-        cast(case when scores.scoring_method = 'tiered' then scores.stretch_points end as {{ dbt.type_float() }})
+        cast(
+            case
+                when scores.scoring_method = 'tiered' then scores.stretch_points
+            end as {{ dbt.type_float() }}
+        )
             as stretch_points,
         cast(scores.tier_pay_share as {{ dbt.type_float() }}) as tier_pay_share,
         cast(scores.attainment as {{ dbt.type_float() }}) as attainment,

@@ -31,7 +31,7 @@ joined as (
         appeal_adjustments.appeal_ids,
         appeal_adjustments.decided_by as adjusted_by,
         scorecard_lines.line_status = 'scored'
-            and appeal_adjustments.adjustment_points is not null as is_line_adjusted
+        and appeal_adjustments.adjustment_points is not null as is_line_adjusted
     from scorecard_lines
     left join appeal_adjustments
         on scorecard_lines.employee_id = appeal_adjustments.employee_id

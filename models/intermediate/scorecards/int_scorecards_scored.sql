@@ -295,7 +295,7 @@ measured as (
         line_totals.*,
         missing_sources.missing_sources,
         cast(coalesce(line_totals.measured_weight, 0) as {{ dbt.type_float() }})
-            / cast(line_totals.template_weight as {{ dbt.type_float() }}) as measured_weight_share,
+        / cast(line_totals.template_weight as {{ dbt.type_float() }}) as measured_weight_share,
         case
             when employee_activity.measured_values > 0 and employee_activity.source_rows = 0
                 then 'no_activity'
@@ -322,10 +322,11 @@ kpi_scored as (
 
     select
         measured.*,
-        {{ surrogate_key(['measured.employee_id', 'measured.assignment_id', 'measured.fiscal_quarter']) }}
-            as scorecard_id,
+        {{ surrogate_key([
+            'measured.employee_id', 'measured.assignment_id', 'measured.fiscal_quarter'
+        ]) }} as scorecard_id,
         cast(measured.overlap_days as {{ dbt.type_float() }})
-            / cast(measured.days_in_period as {{ dbt.type_float() }}) as role_day_share,
+        / cast(measured.days_in_period as {{ dbt.type_float() }}) as role_day_share,
         {%- for kpi_score, weighted_points in [
             ('kpi_score', 'weighted_points'), ('computed_kpi_score', 'computed_weighted_points')
         ] %}
@@ -391,7 +392,7 @@ blended as (
             end
         {%- endset %}
         {{ six_decimals(blend) }} as {{ overall_score }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from rated_360
     left join role_settings
         on rated_360.role_code = role_settings.role_code

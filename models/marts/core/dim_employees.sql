@@ -28,15 +28,17 @@ final as (
         -- An assignment never outlasts the employment.
         case
             when employees.termination_date is not null
-                and (role_assignments.valid_to_date is null
-                    or employees.termination_date < role_assignments.valid_to_date)
+                and (
+                    role_assignments.valid_to_date is null
+                    or employees.termination_date < role_assignments.valid_to_date
+                )
                 then employees.termination_date
             else role_assignments.valid_to_date
         end as valid_to_date,
         employees.hire_date,
         employees.termination_date,
         employees.termination_date is null
-            and role_assignments.valid_to_date is null as is_current_assignment
+        and role_assignments.valid_to_date is null as is_current_assignment
     from role_assignments
     left join employees
         on role_assignments.employee_id = employees.employee_id

@@ -42,24 +42,38 @@ fx_rates as (
 
 unconverted as (
 
-    select 'crm.orders' as source_table, currency_code, order_date as amount_date
+    select
+        'crm.orders' as source_table,
+        currency_code,
+        order_date as amount_date
     from orders
     where amount_lc is not null and amount_rc is null
     union all
-    select 'finance.invoices', currency_code, invoice_date
+    select
+        'finance.invoices' as source_table,
+        currency_code,
+        invoice_date as amount_date
     from invoices
     where amount_lc is not null and amount_rc is null
     union all
-    select 'finance.payments', currency_code, payment_date
+    select
+        'finance.payments' as source_table,
+        currency_code,
+        payment_date as amount_date
     from payments
     where amount_lc is not null and amount_rc is null
     union all
-    select 'crm.opportunities', currency_code, cast(closed_at as date)
+    select
+        'crm.opportunities' as source_table,
+        currency_code,
+        cast(closed_at as date) as amount_date
     from opportunities
     where amount_lc is not null and closed_at is not null and amount_rc is null
     union all
-    select 'finance.inventory_snapshots', inventory_snapshots.currency_code,
-        inventory_snapshots.snapshot_date
+    select
+        'finance.inventory_snapshots' as source_table,
+        inventory_snapshots.currency_code,
+        inventory_snapshots.snapshot_date as amount_date
     from inventory_snapshots
     left join fx_rates
         on {{ fx_rate_join('fx_rates', 'inventory_snapshots.currency_code',

@@ -104,16 +104,25 @@ final as (
         grid.overlap_start_date,
         grid.overlap_end_date,
         grid.overlap_days,
-        cast(case when valued.coverage_status <> 'not_delivered' then valued.numerator end
-            as {{ dbt.type_float() }}) as numerator,
-        cast(case when valued.coverage_status <> 'not_delivered' then valued.denominator end
-            as {{ dbt.type_float() }}) as denominator,
+        cast(
+            case when valued.coverage_status <> 'not_delivered' then valued.numerator end
+            as {{ dbt.type_float() }}
+        ) as numerator,
+        cast(
+            case when valued.coverage_status <> 'not_delivered' then valued.denominator end
+            as {{ dbt.type_float() }}
+        ) as denominator,
         cast(valued.indicator_value as {{ dbt.type_float() }}) as indicator_value,
         case
             when valued.coverage_status = 'not_delivered'
-                then 'not measured: no ' || valued.missing_sources || ' data delivered for this period'
+                then 'not measured: no '
+                    || valued.missing_sources
+                    || ' data delivered for this period'
             when valued.indicator_value is null
-                then coalesce(valued.null_reason, 'no value: ' || definitions.denominator_definition || ' is zero')
+                then coalesce(
+                        valued.null_reason,
+                        'no value: ' || definitions.denominator_definition || ' is zero'
+                    )
         end as null_reason,
         cast(valued.coverage_status as {{ dbt.type_string() }}) as coverage_status,
         cast(valued.coverage_share as {{ dbt.type_float() }}) as coverage_share,

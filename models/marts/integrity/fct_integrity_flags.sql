@@ -16,7 +16,10 @@ decisions as (
 
 quarters as (
 
-    select fiscal_quarter_label, period_start_date, period_end_date
+    select
+        fiscal_quarter_label,
+        period_start_date,
+        period_end_date
     from {{ ref('dim_periods') }}
     where period_grain = 'quarter'
 

@@ -83,7 +83,7 @@ shares as (
     select
         *,
         cast(band_count as {{ dbt.type_float() }})
-            / cast(scorecard_count as {{ dbt.type_float() }}) as band_share
+        / cast(scorecard_count as {{ dbt.type_float() }}) as band_share
     from manager_bands
 
 ),
@@ -105,8 +105,10 @@ judged as (
 final as (
 
     select
-        cast({{ surrogate_key(['manager_employee_id', 'fiscal_quarter', 'band_code']) }}
-            as {{ dbt.type_string() }}) as band_calibration_id,
+        cast(
+            {{ surrogate_key(['manager_employee_id', 'fiscal_quarter', 'band_code']) }}
+            as {{ dbt.type_string() }}
+        ) as band_calibration_id,
         cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
         cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,
         cast(band_code as {{ dbt.type_string() }}) as band_code,

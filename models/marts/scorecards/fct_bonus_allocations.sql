@@ -48,7 +48,7 @@ scorecards_with_rule as (
         scorecards.band_rank,
         scorecards.comparable_score,
         cast(scorecards.comparable_score as {{ dbt.type_float() }})
-            * cast(scorecards.role_day_share as {{ dbt.type_float() }})
+        * cast(scorecards.role_day_share as {{ dbt.type_float() }})
             as performance_coefficient,
         pools.fiscal_quarter is not null as has_pool_rule,
         pools.min_band_rank_for_award,
@@ -108,7 +108,7 @@ eligible as (
         quarter_eligibility.eligible_count,
         quarter_eligibility.total_coefficient,
         eligibility.max_award_multiple_of_average * eligibility.pool_rc
-            / quarter_eligibility.eligible_count as cap_rc
+        / quarter_eligibility.eligible_count as cap_rc
     from eligibility
     inner join quarter_eligibility
         on eligibility.fiscal_quarter = quarter_eligibility.fiscal_quarter
@@ -122,11 +122,11 @@ eligible_ranked as (
         *,
         row_number() over (
             partition by fiscal_quarter
-            order by performance_coefficient desc, employee_id, assignment_id
+            order by performance_coefficient desc, employee_id asc, assignment_id asc
         ) as coefficient_rank,
         sum(performance_coefficient) over (
             partition by fiscal_quarter
-            order by performance_coefficient desc, employee_id, assignment_id
+            order by performance_coefficient desc, employee_id asc, assignment_id asc
             rows between current row and unbounded following
         ) as suffix_coefficient
     from eligible
@@ -139,7 +139,7 @@ capping_candidates as (
     select
         *,
         (pool_rc - (coefficient_rank - 1) * cap_rc) * performance_coefficient
-            / suffix_coefficient as share_if_first_uncapped
+        / suffix_coefficient as share_if_first_uncapped
     from eligible_ranked
 
 ),
@@ -169,7 +169,7 @@ water_levels as (
         capping_candidates.fiscal_quarter,
         quarter_capping.capped_count,
         (capping_candidates.pool_rc - quarter_capping.capped_count * capping_candidates.cap_rc)
-            / capping_candidates.suffix_coefficient as award_per_coefficient
+        / capping_candidates.suffix_coefficient as award_per_coefficient
     from capping_candidates
     inner join quarter_capping
         on capping_candidates.fiscal_quarter = quarter_capping.fiscal_quarter
@@ -261,7 +261,9 @@ cent_slots as (
         slot_tiers.slot_tier,
         case slot_tiers.slot_tier
             when 1 then case when remainders.room_cents >= 1 then 1 else 0 end
-            when 2 then case when remainders.room_cents >= 2 then remainders.room_cents - 1 else 0 end
+            when
+                2
+                then case when remainders.room_cents >= 2 then remainders.room_cents - 1 else 0 end
             else 1
         end as slot_cents
     from remainders
@@ -278,7 +280,8 @@ cent_slots_filled as (
         coalesce(
             sum(slot_cents) over (
                 partition by fiscal_quarter
-                order by slot_tier, remainder_micro_cents desc, employee_id, assignment_id
+                order by
+                    slot_tier asc, remainder_micro_cents desc, employee_id asc, assignment_id asc
                 rows between unbounded preceding and 1 preceding
             ),
             0

@@ -16,8 +16,10 @@ review_groups as (
 final as (
 
     select
-        cast({{ surrogate_key(['employee_id', 'period_key', 'rater_group']) }}
-            as {{ dbt.type_string() }}) as review_360_group_id,
+        cast(
+            {{ surrogate_key(['employee_id', 'period_key', 'rater_group']) }}
+            as {{ dbt.type_string() }}
+        ) as review_360_group_id,
         cast(employee_id as {{ dbt.type_string() }}) as employee_id,
         cast(period_key as {{ dbt.type_string() }}) as fiscal_quarter,
         cast(rater_group as {{ dbt.type_string() }}) as rater_group,

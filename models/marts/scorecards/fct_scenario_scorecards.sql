@@ -46,9 +46,10 @@ final as (
         baseline_scorecards.overall_score as baseline_overall_score,
         baseline_scorecards.band_code as baseline_band_code,
         baseline_scorecards.rank_in_role as baseline_rank_in_role,
-        {{ six_decimals("scenario_scorecards.overall_score - baseline_scorecards.overall_score") }} as score_change,
+        {{ six_decimals("scenario_scorecards.overall_score - baseline_scorecards.overall_score") }}
+            as score_change,
         coalesce(scenario_scorecards.band_code <> baseline_scorecards.band_code, false)
-            or (scenario_scorecards.band_code is null) <> (baseline_scorecards.band_code is null)
+        or (scenario_scorecards.band_code is null) <> (baseline_scorecards.band_code is null)
             as is_band_changed,
         coalesce(scenario_scorecards.templates_hash <> baseline_scorecards.templates_hash, true)
             as is_template_changed

@@ -88,8 +88,10 @@ evaluated as (
 final as (
 
     select
-        cast({{ surrogate_key(['scorecard_id', 'gate_code']) }}
-            as {{ dbt.type_string() }}) as scorecard_gate_id,
+        cast(
+            {{ surrogate_key(['scorecard_id', 'gate_code']) }}
+            as {{ dbt.type_string() }}
+        ) as scorecard_gate_id,
         cast(scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
         cast(employee_id as {{ dbt.type_string() }}) as employee_id,
         cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,

@@ -15,8 +15,10 @@ scorecard_lines as (
 final as (
 
     select
-        cast({{ surrogate_key(['employee_id', 'assignment_id', 'fiscal_quarter']) }}
-            as {{ dbt.type_string() }}) as scorecard_id,
+        cast(
+            {{ surrogate_key(['employee_id', 'assignment_id', 'fiscal_quarter']) }}
+            as {{ dbt.type_string() }}
+        ) as scorecard_id,
         employee_id,
         assignment_id,
         role_code,

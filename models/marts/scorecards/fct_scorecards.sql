@@ -51,7 +51,13 @@ previous_scores as (
 
 held_out_orders as (
 
-    select distinct order_id, employee_id, order_date, fiscal_quarter, amount_rc, case_id,
+    select distinct
+        order_id,
+        employee_id,
+        order_date,
+        fiscal_quarter,
+        amount_rc,
+        case_id,
         review_status
     from {{ ref('fct_integrity_flags') }}
     where is_held_out
@@ -60,7 +66,11 @@ held_out_orders as (
 
 assignments as (
 
-    select assignment_id, valid_from_date, valid_to_date from {{ ref('dim_employees') }}
+    select
+        assignment_id,
+        valid_from_date,
+        valid_to_date
+    from {{ ref('dim_employees') }}
 
 ),
 
@@ -71,15 +81,18 @@ held_out_summary as (
         count(*) as held_out_orders,
         sum(held_out_orders.amount_rc) as held_out_amount_rc,
         count(distinct case when held_out_orders.review_status = 'pending'
-            then held_out_orders.case_id end) as pending_integrity_cases
+                then held_out_orders.case_id
+        end) as pending_integrity_cases
     from scorecards
     inner join assignments on scorecards.assignment_id = assignments.assignment_id
     inner join held_out_orders
         on scorecards.employee_id = held_out_orders.employee_id
         and scorecards.fiscal_quarter = held_out_orders.fiscal_quarter
         and held_out_orders.order_date >= assignments.valid_from_date
-        and (assignments.valid_to_date is null
-            or held_out_orders.order_date <= assignments.valid_to_date)
+        and (
+            assignments.valid_to_date is null
+            or held_out_orders.order_date <= assignments.valid_to_date
+        )
     group by scorecards.scorecard_id
 
 ),

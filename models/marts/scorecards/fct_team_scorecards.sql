@@ -41,8 +41,12 @@ team_quarters as (
 final as (
 
     select
-        cast({{ surrogate_key(["coalesce(team_id, '')", "coalesce(manager_employee_id, '')", 'fiscal_quarter']) }}
-            as {{ dbt.type_string() }}) as team_scorecard_id,
+        cast(
+            {{ surrogate_key([
+                "coalesce(team_id, '')", "coalesce(manager_employee_id, '')", 'fiscal_quarter'
+            ]) }}
+            as {{ dbt.type_string() }}
+        ) as team_scorecard_id,
         cast(team_id as {{ dbt.type_string() }}) as team_id,
         cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
         cast(fiscal_quarter as {{ dbt.type_string() }}) as fiscal_quarter,

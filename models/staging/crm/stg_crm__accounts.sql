@@ -26,7 +26,8 @@ renamed as (
         {{ clean_code('company_size') }} as company_size,
         {{ clean_text('city') }} as city,
         {{ clean_text('primary_contact_role') }} as primary_contact_role,
-        coalesce(cast(has_analytics_consent as {{ dbt.type_boolean() }}), false) as has_analytics_consent,
+        coalesce(cast(has_analytics_consent as {{ dbt.type_boolean() }}), false)
+            as has_analytics_consent,
         cast(created_date as date) as created_date,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
 
