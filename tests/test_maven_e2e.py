@@ -144,7 +144,7 @@ def test_coverage_and_the_report_say_what_was_delivered(maven_home):
     assert "role crm_sales_rep: 100% of the template's weight measurable" in coverage
     report = (maven_home / "reports" / "scorecard-2017-Q4.html").read_text(encoding="utf-8")
     assert "<h3>Data coverage</h3>" in report
-    assert "<td>no_activity</td><td class=num>5</td>" in report
+    assert "<td>no activity</td><td class=num>5</td>" in report
 
 
 def test_reporting_in_the_exports_currency_converts_every_amount(maven_home):
