@@ -9,6 +9,7 @@ import dagster as dg
 
 from orchestration.jobs import QUARTERLY_GROUP
 from orchestration.partitions import FiscalCalendar
+from orchestration.metadata import report_metadata
 from orchestration.resources import ScorecardHome
 from orchestration.serving import SERVING_KEY
 from scorecard.errors import UserError
@@ -45,16 +46,7 @@ def quarterly_assets(calendar: FiscalCalendar) -> list[dg.AssetsDefinition]:
             raise _user_failure(exc) from exc
         if result.explanations_unavailable:
             context.log.warning(f"report without explanations: {result.explanations_unavailable}")
-        return dg.MaterializeResult(
-            metadata={
-                "quarter": quarter,
-                "path": dg.MetadataValue.path(str(result.path)),
-                "employees": result.employees,
-                "scorecards": result.scorecards,
-                "explained_lines": result.explanations,
-                "size_bytes": result.size_bytes,
-            }
-        )
+        return dg.MaterializeResult(metadata=report_metadata(result))
 
     @dg.asset(
         key=CERTIFICATION_KEY,
