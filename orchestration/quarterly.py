@@ -1,5 +1,6 @@
-"""Per-quarter assets, partitioned by closed fiscal quarter: the HTML report and the
-preparation of certification. Backfilling a range of quarters re-runs them per quarter.
+"""Per-quarter assets, partitioned by closed fiscal quarter (keys like 2026-Q3,
+orchestration/partitions.py): the HTML report and the preparation of certification.
+Backfilling a range of quarters re-runs them per quarter.
 
 Preparation publishes the quarter's results as preliminary (out for review, appeals may
 follow). It never certifies: certifying needs a person (`scorecard certify`).
@@ -8,8 +9,8 @@ follow). It never certifies: certifying needs a person (`scorecard certify`).
 import dagster as dg
 
 from orchestration.jobs import QUARTERLY_GROUP
-from orchestration.partitions import FiscalCalendar
 from orchestration.metadata import report_metadata
+from orchestration.partitions import FiscalCalendar
 from orchestration.resources import ScorecardHome
 from orchestration.serving import SERVING_KEY
 from scorecard.errors import UserError
@@ -39,7 +40,7 @@ def quarterly_assets(calendar: FiscalCalendar) -> list[dg.AssetsDefinition]:
         ids, no personal names; the HR version is made on request, not left on disk)."""
         from scorecard.report import write_report
 
-        quarter = calendar.label(context.partition_key)
+        quarter = calendar.check(context.partition_key)
         try:
             result = write_report(scorecard.paths, quarter)
         except UserError as exc:
@@ -60,7 +61,7 @@ def quarterly_assets(calendar: FiscalCalendar) -> list[dg.AssetsDefinition]:
         from scorecard.certification.certify import publish_preliminary, quarter_state
 
         paths = scorecard.paths
-        quarter = calendar.label(context.partition_key)
+        quarter = calendar.check(context.partition_key)
         before = quarter_state(paths, quarter)["state"]
         try:
             row = publish_preliminary(paths, quarter, PREPARED_BY)
