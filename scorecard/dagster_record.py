@@ -146,6 +146,8 @@ class DagsterRecord:
                 f": {type(error).__name__}: {reason}")  # fmt: skip
             return
         done = self._recorded
+        if not done.materializations + done.evaluations + done.observations:
+            return  # nothing built or checked (an ingest of files already loaded, say)
         console.print(
             f"recorded in Dagster: {done.materializations} materialization(s), "
             f"{done.evaluations} check evaluation(s) (waited {waited:.1f} s)",
