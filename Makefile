@@ -21,6 +21,7 @@ demo: venv
 
 # Dagster UI (http://127.0.0.1:3000) on the demo warehouse; Dagster's own state lives in
 # <home>/dagster, never in the repository. Builds the demo first when there is none.
+# `dg dev` (dagster-dg-cli) is what Dagster 1.13 runs; `dagster dev` warns it is superseded.
 SCORECARD_HOME ?= $(CURDIR)/var
 DAGSTER_PORT ?= 3000
 dagster: HOME_DIR := $(abspath $(SCORECARD_HOME))
@@ -29,7 +30,7 @@ dagster: venv
 	mkdir -p "$(HOME_DIR)/dagster"
 	cp orchestration/dagster.yaml "$(HOME_DIR)/dagster/dagster.yaml"
 	SCORECARD_HOME="$(HOME_DIR)" DAGSTER_HOME="$(HOME_DIR)/dagster" \
-		$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
+		$(BIN)/dg dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 # SQL style (.sqlfluff): the models and the singular data tests. `sqlfluff fix` with the
 # same paths applies it (README, Development).

@@ -13,12 +13,12 @@ Great Expectations context and one checks database), and every run is also recor
 the quality history (warehouse/quality.duckdb) as `scorecard check` records it.
 """
 
-import json
 from collections.abc import Iterable
 
 import dagster as dg
 
 from orchestration.ingestion import raw_key
+from orchestration.metadata import suite_description, suite_evaluation
 from orchestration.resources import ScorecardHome
 from orchestration.warehouse import mart_key
 from scorecard.contract import load_contract, load_order
@@ -26,7 +26,7 @@ from scorecard.quality import Outcome, run_checks, suite_names
 from scorecard.quality.checks import load_suite
 
 MART_ANCHOR = "fct_scorecards"
-SHOWN_FAILURES = 20
+SUITE_METADATA = "scorecard/suite"  # the suite a check runs: how cli_runs.py finds its key
 
 
 def suite_asset(suite: str, raw_tables: set[str], marts: set[str]) -> dg.AssetKey:
@@ -51,33 +51,8 @@ def _is_blocking(suite: str) -> bool:
 
 def _result(spec: dg.AssetCheckSpec, outcomes: list[Outcome], scope: str | None = None
             ) -> dg.AssetCheckResult:  # fmt: skip
-    failed = [o for o in outcomes if not o.success]
-    critical = [o for o in failed if o.severity == "critical"]
-    metadata = {
-        "expectations": len(outcomes),
-        "critical_failures": len(critical),
-        "warnings": len(failed) - len(critical),
-    }
-    if scope:  # what of a raw table was validated (scorecard/quality/raw_scope.py)
-        metadata["validated"] = scope
-    if failed:
-        metadata["failed_expectations"] = dg.MetadataValue.md(
-            "\n".join(f"- {o.describe()}" for o in failed[:SHOWN_FAILURES])
-        )
-        metadata["samples"] = dg.MetadataValue.json(
-            [
-                {"expectation": o.expectation, "column": o.column_name,
-                 "observed_value": json.loads(json.dumps(o.observed_value, default=str)),
-                 "unexpected_count": o.unexpected_count, "sample": o.sample}
-                for o in failed[:SHOWN_FAILURES]
-            ]
-        )  # fmt: skip
     return dg.AssetCheckResult(
-        asset_key=spec.asset_key,
-        check_name=spec.name,
-        passed=not failed,
-        severity=dg.AssetCheckSeverity.ERROR if critical else dg.AssetCheckSeverity.WARN,
-        metadata=metadata,
+        asset_key=spec.asset_key, check_name=spec.name, **suite_evaluation(outcomes, scope)
     )
 
 
@@ -89,7 +64,8 @@ def _suite_checks(
             name=suite.replace(".", "__"),
             asset=keys[suite],
             blocking=_is_blocking(suite),
-            description=f"Great Expectations suite {suite} (expectations/)",
+            description=suite_description(suite),
+            metadata={SUITE_METADATA: suite},
         )  # fmt: skip
         for suite in suites
     ]

@@ -38,7 +38,7 @@ def build_definitions(paths: Paths, manifest_root: Path | None = None) -> dg.Def
         asset_checks=expectation_checks(key.path[-1] for key in marts),
         jobs=[jobs.refresh_warehouse, jobs.prepare_quarter],
         schedules=[jobs.daily_refresh, jobs.quarter_close_schedule(calendar)],
-        sensors=[landing_files],
+        sensors=[landing_files, jobs.fiscal_quarters],
         # The graph is a chain (ingest, checks, dbt, checks, publish) and dbt already runs
         # in its own process: a process per step would only reload these definitions.
         executor=dg.in_process_executor,

@@ -13,6 +13,8 @@ from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
 from scorecard.contract import Table, load_contract
 from scorecard.ingest import ingest
 
+RAW_TABLE_METADATA = "scorecard/raw_table"
+
 
 def raw_key(table: Table | str) -> dg.AssetKey:
     """raw/<source>/<table>: the key dbt sources get too (see LayerTranslator)."""
@@ -28,9 +30,12 @@ def landing_ingestion() -> dg.AssetsDefinition:
             group_name="raw",
             description=table.description,
             kinds={"parquet"},
-            metadata={"contract": f"models/staging/{table.source}/_{table.source}__sources.yml"},
+            metadata={
+                "contract": f"models/staging/{table.source}/_{table.source}__sources.yml",
+                RAW_TABLE_METADATA: name,  # how cli_runs.py finds the table's key
+            },
         )  # fmt: skip
-        for table in tables.values()
+        for name, table in tables.items()
     ]
 
     @dg.multi_asset(specs=specs, name="landing_ingestion", retry_policy=TRANSIENT_RETRY)

@@ -1,5 +1,6 @@
-"""Per-quarter assets, partitioned by closed fiscal quarter: the HTML report and the
-preparation of certification. Backfilling a range of quarters re-runs them per quarter.
+"""Per-quarter assets, partitioned by closed fiscal quarter (keys like 2026-Q3,
+orchestration/partitions.py): the HTML report and the preparation of certification.
+Backfilling a range of quarters re-runs them per quarter.
 
 Preparation publishes the quarter's results as preliminary (out for review, appeals may
 follow). It never certifies: certifying needs a person (`scorecard certify`).
@@ -8,6 +9,7 @@ follow). It never certifies: certifying needs a person (`scorecard certify`).
 import dagster as dg
 
 from orchestration.jobs import QUARTERLY_GROUP
+from orchestration.metadata import report_metadata
 from orchestration.partitions import FiscalCalendar
 from orchestration.resources import ScorecardHome
 from orchestration.serving import SERVING_KEY
@@ -38,23 +40,14 @@ def quarterly_assets(calendar: FiscalCalendar) -> list[dg.AssetsDefinition]:
         ids, no personal names; the HR version is made on request, not left on disk)."""
         from scorecard.report import write_report
 
-        quarter = calendar.label(context.partition_key)
+        quarter = calendar.check(context.partition_key)
         try:
             result = write_report(scorecard.paths, quarter)
         except UserError as exc:
             raise _user_failure(exc) from exc
         if result.explanations_unavailable:
             context.log.warning(f"report without explanations: {result.explanations_unavailable}")
-        return dg.MaterializeResult(
-            metadata={
-                "quarter": quarter,
-                "path": dg.MetadataValue.path(str(result.path)),
-                "employees": result.employees,
-                "scorecards": result.scorecards,
-                "explained_lines": result.explanations,
-                "size_bytes": result.size_bytes,
-            }
-        )
+        return dg.MaterializeResult(metadata=report_metadata(result))
 
     @dg.asset(
         key=CERTIFICATION_KEY,
@@ -68,7 +61,7 @@ def quarterly_assets(calendar: FiscalCalendar) -> list[dg.AssetsDefinition]:
         from scorecard.certification.certify import publish_preliminary, quarter_state
 
         paths = scorecard.paths
-        quarter = calendar.label(context.partition_key)
+        quarter = calendar.check(context.partition_key)
         before = quarter_state(paths, quarter)["state"]
         try:
             row = publish_preliminary(paths, quarter, PREPARED_BY)

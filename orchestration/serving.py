@@ -6,6 +6,7 @@ any mart skips it and BI keeps reading the last good publication.
 
 import dagster as dg
 
+from orchestration.metadata import publication_metadata
 from orchestration.resources import ScorecardHome
 from scorecard.publish import publish
 
@@ -19,14 +20,6 @@ def serving_database(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         publication = publish(scorecard.paths)
         context.log.info(f"published {len(publication.tables)} marts as "
                          f"{publication.publication_id}")  # fmt: skip
-        return dg.MaterializeResult(
-            metadata={
-                "publication_id": publication.publication_id,
-                "published_at": publication.published_at,
-                "rows_by_mart": dg.MetadataValue.json(publication.tables),
-                "serving_db": dg.MetadataValue.path(str(publication.serving_db)),
-                "parquet_dir": dg.MetadataValue.path(str(publication.parquet_dir)),
-            }
-        )
+        return dg.MaterializeResult(metadata=publication_metadata(publication))
 
     return _serving_database

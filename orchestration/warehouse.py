@@ -6,13 +6,9 @@ to lay out the graph is parsed once per version of the dbt files, under the home
 in the repository), and re-parsed when a model, seed, macro or test changes.
 """
 
-import hashlib
+import itertools
 import json
 import os
-import shutil
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,60 +17,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.manifest import manifest_dir
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
-from scorecard.build import FAILED, dbt_environment, dbt_settings, plan_build
-from scorecard.errors import UserError
+from scorecard.build import FAILED, dbt_environment, plan_build
 from scorecard.ingest.lock import raw_zone_lock
 from scorecard.ingest.zone import RawZone
 from scorecard.paths import PROJECT_ROOT, Paths
 from scorecard.refresh_window import node_selector, refresh_left_out
-
-DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "data-tests")
-
-
-def project_fingerprint(project_dir: Path = PROJECT_ROOT) -> str:
-    """Hash of every file dbt parses: a new manifest is needed exactly when it changes."""
-    digest = hashlib.sha256()
-    for name in DBT_INPUTS:
-        root = project_dir / name
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            digest.update(path.relative_to(project_dir).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def manifest_dir(paths: Paths, project_dir: Path = PROJECT_ROOT, root: Path | None = None) -> Path:
-    """<root>/<fingerprint> (root: <home>/dbt/manifest): parsed by `dbt parse` when missing.
-
-    The manifest only lays out the graph (each dbt run parses again against its home),
-    so homes may share a root. Parsed into a scratch folder renamed into place, so two
-    processes loading the definitions at once never read a half-written manifest.
-    """
-    root = root or paths.home / "dbt" / "manifest"
-    target = root / project_fingerprint(project_dir)[:16]
-    if (target / "manifest.json").exists():
-        return target
-    scratch = root / f".parse-{uuid.uuid4().hex[:8]}"
-    environment = dbt_settings(paths, project_dir, {
-        "DBT_TARGET_PATH": str(scratch), "DBT_LOG_PATH": str(scratch / "logs"),
-    })  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "parse", "--quiet"],
-        cwd=project_dir, env=environment, capture_output=True, text=True,
-    )  # fmt: skip
-    if done.returncode != 0 or not (scratch / "manifest.json").exists():
-        shutil.rmtree(scratch, ignore_errors=True)
-        detail = (done.stdout + done.stderr).strip()[-800:] or f"exit code {done.returncode}"
-        raise UserError(f"dbt could not parse the project in {project_dir}: {detail}")
-    try:
-        os.rename(scratch, target)
-    except OSError:  # another process parsed the same version first
-        shutil.rmtree(scratch, ignore_errors=True)
-    for old in root.iterdir():
-        if old != target and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
-    return target
 
 
 def dbt_project(
@@ -110,6 +59,37 @@ class LayerTranslator(DagsterDbtTranslator):
         # The top folder under models/ is the layer (staging, intermediate, marts, semantic).
         fqn = dbt_resource_props["fqn"]
         return fqn[1] if len(fqn) > 2 else "models"
+
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any],
+                             unique_id: str, project: DbtProject | None
+                             ) -> dg.AssetCheckSpec | None:  # fmt: skip
+        """dagster-dbt's check for a dbt test, described when its yml gives no description."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=test_description(manifest["nodes"][unique_id]))
+
+
+def test_description(test: Mapping[str, Any]) -> str:
+    """What a dbt test checks, in one line: test, model and column, arguments, where it is
+    declared. E.g. `accepted_range on fct_scorecards.data_completeness (min_value 0,
+    max_value 1); severity error; models/marts/scorecards/fct_scorecards.yml`."""
+    if test.get("description"):
+        return test["description"]
+    declared = test.get("original_file_path", "")
+    severity = str(test.get("config", {}).get("severity") or "error").lower()
+    generic = test.get("test_metadata") or {}
+    if not generic:  # a singular test: the comment heading its SQL says what it asserts
+        heading = " ".join(line.removeprefix("--").strip() for line in itertools.takewhile(
+            lambda line: line.startswith("--"), (test.get("raw_code") or "").splitlines()))
+        return f"{heading or 'dbt singular test ' + test['name']} (severity {severity}; {declared})"
+    model = (test.get("attached_node") or "").rsplit(".", 1)[-1]
+    column = test.get("column_name")
+    arguments = ", ".join(f"{k} {v}" for k, v in generic.get("kwargs", {}).items()
+                          if k not in {"model", "column_name"})  # fmt: skip
+    on = f"{model}.{column}" if column else model
+    return (f"dbt test {generic['name']} on {on}" + (f" ({arguments})" if arguments else "")
+            + f"; severity {severity}; {declared}")  # fmt: skip
 
 
 def mart_key(model: str) -> dg.AssetKey:

@@ -6,6 +6,7 @@ import collections
 import datetime as dt
 import json
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +14,10 @@ import typer
 
 from scorecard import __version__
 from scorecard.console import console, progress_bar, say, user_errors
+from scorecard.dagster_record import DagsterRecord, dagster_record
 from scorecard.errors import UserError
 from scorecard.paths import Paths
-from scorecard.state import RunRecorder, read_last_run
+from scorecard.state import RunRecorder, new_run_id, read_last_run
 
 # Plain click help (rich_markup_mode=None): flags show as switches, not `<bool>`, and
 # help texts are never read as markup.
@@ -85,7 +87,7 @@ def _do_generate(out: Path, scale: float, seed: int, as_of: dt.date):
 
 
 def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str | None,
-               future_days: int):  # fmt: skip
+               future_days: int, record: DagsterRecord | None = None):  # fmt: skip
     from scorecard.ingest import ingest
 
     with progress_bar() as bar:
@@ -94,6 +96,8 @@ def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str 
             paths, landing, mapping_file=mapping, encoding=encoding, future_days=future_days,
             progress=lambda name, i, n: bar.update(task, completed=i - 1, total=n, item=name),
         )  # fmt: skip
+    if record:
+        record.ingested(report)
     for path in report.recovered:
         say(("recovered:", "yellow"), f" removed uncommitted batch {path}")
     if report.skipped:  # one line, not one per file: a re-run skips them all
@@ -118,21 +122,27 @@ def _do_ingest(paths: Paths, landing: Path, mapping: Path | None, encoding: str 
     return report
 
 
-def _do_build(paths: Paths, unit_tests: str = "when-changed"):
-    from scorecard.build import build_warehouse
+def _do_build(paths: Paths, unit_tests: str = "when-changed", record: DagsterRecord | None = None):
+    from scorecard.build import build_warehouse, dbt_environment
     from scorecard.ingest.zone import RawZone
 
     # A batch an interrupted ingest left uncommitted must not reach the warehouse.
     for path in RawZone(paths).recover():
         say(("recovered:", "yellow"), f" removed uncommitted batch {path}")
 
-    with progress_bar() as bar:
-        task = bar.add_task("dbt build", total=None, item="")
-        result = build_warehouse(
-            paths,
-            on_node=lambda name, total: bar.update(task, advance=1, item=name, total=total),
-            unit_tests=unit_tests,
-        )  # fmt: skip
+    started = time.time()
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("dbt build", total=None, item="")
+            result = build_warehouse(
+                paths,
+                on_node=lambda name, total: bar.update(task, advance=1, item=name, total=total),
+                unit_tests=unit_tests,
+            )  # fmt: skip
+    finally:  # what ran, also when a model or test failed
+        if record:
+            target = Path(dbt_environment(paths)["DBT_TARGET_PATH"])
+            record.built(target / "run_results.json", started)
     skipped = " (unit tests skipped: code unchanged since they passed)"
     console.print(
         f"built the warehouse: {result.nodes} dbt nodes ok, {result.warnings} warning(s)"
@@ -141,7 +151,8 @@ def _do_build(paths: Paths, unit_tests: str = "when-changed"):
     return result
 
 
-def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
+def _do_check(paths: Paths, boundary: str | None = None, full: bool = False,
+              record: DagsterRecord | None = None):  # fmt: skip
     """Run the expectation suites of one boundary ('raw', 'marts') or all; critical fails stop."""
     from scorecard.quality import run_checks, suite_names
 
@@ -150,6 +161,8 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
         task = bar.add_task("expectations", total=len(chosen), item="")
         run = run_checks(paths, chosen, on_suite=lambda s: bar.update(task, advance=1, item=s),
                          full=full)  # fmt: skip
+    if record:  # before a refusal: failed checks are recorded too
+        record.checked(run)
     for outcome in run.warnings:  # critical failures: in the refusal below
         say(("failed:", "yellow"), " " + outcome.describe())
     console.print(
@@ -182,7 +195,7 @@ def _do_check(paths: Paths, boundary: str | None = None, full: bool = False):
     return run
 
 
-def _do_publish(paths: Paths):
+def _do_publish(paths: Paths, record: DagsterRecord | None = None):
     from scorecard.publish import publish
     from scorecard.quality import blockers, suite_names
 
@@ -195,6 +208,8 @@ def _do_publish(paths: Paths):
 
     with console.status("publishing the marts"):
         publication = publish(paths)
+    if record:
+        record.published(publication)
     rows = sum(publication.tables.values())
     console.print(
         f"published {len(publication.tables)} marts ({rows:,} rows) as "
@@ -213,12 +228,16 @@ def _warn_unconverted(serving_db: Path) -> None:
 
 
 def _do_report(paths: Paths, quarter: str | None, out: Path | None, audience: str,
-               team: str | None = None):  # fmt: skip
+               team: str | None = None,
+               record: DagsterRecord | None = None):  # fmt: skip
     from scorecard.report import write_report
 
     with console.status("writing the scorecard report"):
         result = write_report(paths, quarter, out, audience, team)
     scope = f", team {team}" if team else ""
+    # the company report Dagster's quarterly asset writes
+    if record and out is None and audience == "bi" and team is None:
+        record.reported(result)
     console.print(
         f"report {result.quarter} ({audience}{scope}): {result.employees} employees, "
         f"{result.scorecards} scorecards, {result.explanations} explanations, "
@@ -258,10 +277,12 @@ def ingest_command(
     with user_errors():
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "ingest")
-        with recorder.step("ingest") as step:
-            report = _do_ingest(paths, landing or paths.landing, mapping, encoding, future_days)
-            step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
-        recorder.succeed()
+        with dagster_record(paths, "ingest", recorder.run_id) as dagster:
+            with recorder.step("ingest") as step:
+                report = _do_ingest(paths, landing or paths.landing, mapping, encoding,
+                                    future_days, dagster)  # fmt: skip
+                step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
+            recorder.succeed()
         if report.rejected:
             raise typer.Exit(2)
 
@@ -284,15 +305,16 @@ def build(
         paths = Paths.from_env(home)
         file_settings(paths)  # a bad settings file stops the build before anything runs
         recorder = RunRecorder(paths, "build")
-        with recorder.step("raw checks"):
-            _do_check(paths, "raw")
-        with recorder.step("dbt build"):
-            _do_build(paths, "always" if all_unit_tests else "when-changed")
-        with recorder.step("mart checks"):
-            _do_check(paths, "marts")
-        with recorder.step("publish"):
-            _do_publish(paths)
-        recorder.succeed()
+        with dagster_record(paths, "build", recorder.run_id) as dagster:
+            with recorder.step("raw checks"):
+                _do_check(paths, "raw", record=dagster)
+            with recorder.step("dbt build"):
+                _do_build(paths, "always" if all_unit_tests else "when-changed", dagster)
+            with recorder.step("mart checks"):
+                _do_check(paths, "marts", record=dagster)
+            with recorder.step("publish"):
+                _do_publish(paths, dagster)
+            recorder.succeed()
 
 
 @app.command()
@@ -313,9 +335,10 @@ def check(
             raise UserError(f"--boundary must be raw or marts, got {boundary!r}")
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "check")
-        with recorder.step("checks"):
-            _do_check(paths, boundary, full)
-        recorder.succeed()
+        with dagster_record(paths, "check", recorder.run_id) as dagster:
+            with recorder.step("checks"):
+                _do_check(paths, boundary, full, dagster)
+            recorder.succeed()
 
 
 @app.command()
@@ -397,15 +420,16 @@ def publish_command(
             raise UserError(f"--target must be duckdb or postgres, got {target!r}")
         paths = Paths.from_env(home)
         recorder = RunRecorder(paths, "publish")
-        with recorder.step(f"publish ({target})"):
-            if target == "postgres":
-                from scorecard.pg import PgConnection
+        with dagster_record(paths, "publish", recorder.run_id) as dagster:
+            with recorder.step(f"publish ({target})"):
+                if target == "postgres":  # no Dagster asset: nothing to record
+                    from scorecard.pg import PgConnection
 
-                connection = PgConnection.from_environment(host, port, user, database)
-                _do_publish_postgres(paths, connection)
-            else:
-                _do_publish(paths)
-        recorder.succeed()
+                    connection = PgConnection.from_environment(host, port, user, database)
+                    _do_publish_postgres(paths, connection)
+                else:
+                    _do_publish(paths, dagster)
+            recorder.succeed()
 
 
 pg_access_app = typer.Typer(
@@ -521,22 +545,23 @@ def demo(home: HomeOption = None, scale: ScaleOption = SCALE, seed: SeedOption =
         paths = Paths.from_env(home)
         file_settings(paths)  # a bad settings file stops the demo before anything runs
         recorder = RunRecorder(paths, "demo")
-        with recorder.step("generate"):
-            _do_generate(paths.landing, scale, seed, dt.date(2026, 9, 30))
-        with recorder.step("ingest") as step:
-            report = _do_ingest(paths, paths.landing, None, None, 1)
-            step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
-        with recorder.step("raw checks"):
-            _do_check(paths, "raw")
-        with recorder.step("dbt build"):
-            _do_build(paths)
-        with recorder.step("mart checks"):
-            _do_check(paths, "marts")
-        with recorder.step("publish"):
-            _do_publish(paths)
-        with recorder.step("report"):
-            _do_report(paths, None, None, "bi")
-        recorder.succeed()
+        with dagster_record(paths, "demo", recorder.run_id) as dagster:
+            with recorder.step("generate"):
+                _do_generate(paths.landing, scale, seed, dt.date(2026, 9, 30))
+            with recorder.step("ingest") as step:
+                report = _do_ingest(paths, paths.landing, None, None, 1, dagster)
+                step.detail = f"{report.rows_loaded} loaded, {report.rows_quarantined} quarantined"
+            with recorder.step("raw checks"):
+                _do_check(paths, "raw", record=dagster)
+            with recorder.step("dbt build"):
+                _do_build(paths, record=dagster)
+            with recorder.step("mart checks"):
+                _do_check(paths, "marts", record=dagster)
+            with recorder.step("publish"):
+                _do_publish(paths, dagster)
+            with recorder.step("report"):
+                _do_report(paths, None, None, "bi", record=dagster)
+            recorder.succeed()
         say(("demo ready.", "green"), f" warehouse: {paths.warehouse_db}")
         console.print(f"BI reads: {paths.serving_db} (DuckDB) and {paths.parquet} (Parquet)")
         console.print(f"raw zone: {paths.raw}  quarantine: {paths.quarantine}")
@@ -843,7 +868,9 @@ def report(
 ) -> None:
     """Write a quarter's scorecards as one self-contained, offline HTML report."""
     with user_errors():
-        _do_report(Paths.from_env(home), quarter, out, audience, team)
+        paths = Paths.from_env(home)
+        with dagster_record(paths, "report", new_run_id()) as dagster:
+            _do_report(paths, quarter, out, audience, team, dagster)
 
 
 @app.command()

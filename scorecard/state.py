@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -21,9 +22,15 @@ class Step:
     detail: str = ""
 
 
+def new_run_id() -> str:
+    """Sortable and unique: the time the command started and a random suffix."""
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
 @dataclass
 class RunState:
     command: str
+    run_id: str = field(default_factory=new_run_id)  # also on its Dagster events
     status: str = "running"
     started_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     finished_at: str | None = None
@@ -38,6 +45,10 @@ class RunRecorder:
         self.paths = paths
         self.state = RunState(command=command)
         self._save()
+
+    @property
+    def run_id(self) -> str:
+        return self.state.run_id
 
     @contextmanager
     def step(self, name: str) -> Iterator[Step]:

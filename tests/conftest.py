@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,10 @@ from scorecard.paths import Paths
 
 # pg_server / pg_database: a real PostgreSQL server (skipped locally without it, never in CI).
 pytest_plugins = ["tests.pg_support"]
+
+# Commands record their runs in the home's Dagster instance (scorecard/dagster_record.py):
+# off in tests, which make many short-lived homes, but for those of tests/test_dagster_record.py.
+os.environ.setdefault("SCORECARD_DAGSTER", "off")
 
 TODAY = dt.date(2026, 11, 22)
 

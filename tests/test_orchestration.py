@@ -17,8 +17,14 @@ import duckdb
 import pytest
 
 from orchestration.checks import suite_asset
-from orchestration.jobs import quarter_close_schedule
-from orchestration.partitions import FiscalCalendar, quarter_label
+from orchestration.jobs import fiscal_quarters, quarter_close_schedule
+from orchestration.partitions import (
+    QUARTERS_NAME,
+    FiscalCalendar,
+    quarter_label,
+    quarter_requests,
+    quarter_start,
+)
 from orchestration.resources import TRANSIENT_RETRY, ScorecardHome
 from orchestration.sensors import landing_files
 from orchestration.serving import SERVING_KEY
@@ -44,9 +50,10 @@ def _definitions(paths: Paths, manifest_root: Path) -> dg.Definitions:
 
 def _run(defs: dg.Definitions, job_name: str, **kwargs) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def(job_name)
-    return job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, **kwargs
-    )
+    instance = dg.DagsterInstance.ephemeral()
+    if "partition_key" in kwargs:  # a quarter partition exists once it has closed and has data
+        instance.add_dynamic_partitions(QUARTERS_NAME, [kwargs["partition_key"]])
+    return job.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
 
 
 def _materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
@@ -82,6 +89,19 @@ def _publication_id(paths: Paths) -> str:
 )
 def test_quarter_label_follows_the_fiscal_calendar(key, start_month, label):
     assert quarter_label(key, start_month) == label
+    assert quarter_start(label, start_month) == dt.date.fromisoformat(key)
+
+
+def test_quarter_start_is_quarter_labels_inverse_in_every_fiscal_calendar():
+    for start_month in range(1, 13):
+        calendar = FiscalCalendar(start_month, dt.date(2020, 1, 1))
+        day = calendar.first_start
+        for _ in range(12):
+            assert calendar.start(calendar.label(day)) == day
+            assert calendar.quarter_of(day + dt.timedelta(days=40)) == calendar.label(day)
+            day = (day + dt.timedelta(days=93)).replace(day=1)
+    with pytest.raises(ValueError, match="written like 2026-Q3"):
+        quarter_start("2026-07-01", 1)
 
 
 def test_quarter_label_rejects_a_day_that_starts_no_quarter():
@@ -93,20 +113,62 @@ CALENDAR = FiscalCalendar(start_month=1, calendar_start=dt.date(2020, 1, 1))
 
 
 def test_partitions_are_closed_quarters_only():
-    keys = CALENDAR.quarters.get_partition_keys(current_time=dt.datetime(2026, 11, 22))
-    assert keys[0] == "2020-01-01"
-    assert keys[-1] == "2026-07-01"  # 2026-Q4 has not closed on 22 November
-    assert len(keys) == 27
+    keys = CALENDAR.closed_quarters("2024-Q4", dt.datetime(2026, 11, 22))
+    assert keys == ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1",
+                    "2026-Q2", "2026-Q3"]  # 2026-Q4 has not closed on 22 November
+    assert CALENDAR.closed_quarters("2024-Q4", dt.date(2026, 10, 1))[-1] == "2026-Q3"
+    assert CALENDAR.closed_quarters("2024-Q4", dt.date(2026, 9, 30))[-1] == "2026-Q2"
+    assert CALENDAR.closed_quarters("2026-Q4", dt.date(2026, 11, 22)) == []
+    assert CALENDAR.closed_quarters("1990-Q1", dt.date(2020, 7, 1)) == ["2020-Q1", "2020-Q2"]
 
 
-def test_quarter_close_prepares_the_quarter_just_closed():
-    context = dg.build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 10, 1, 6, tzinfo=dt.UTC)
-    )
+def test_quarters_are_appended_and_kept_in_calendar_order():
+    assert quarter_requests(["2025-Q1", "2025-Q2"], ["2025-Q1", "2025-Q2"]) == []
+    [add] = quarter_requests([], ["2025-Q2", "2025-Q1"])
+    assert (add.partitions_def_name, add.partition_keys) == (QUARTERS_NAME, ["2025-Q1", "2025-Q2"])
+    [add] = quarter_requests(["2025-Q1", "2025-Q2"], ["2025-Q2", "2025-Q3"])
+    assert add.partition_keys == ["2025-Q3"]
+    # Older history loaded later: the set is added again in order; nothing is dropped.
+    delete, add = quarter_requests(["2025-Q1", "2025-Q2"], ["2024-Q4"])
+    assert isinstance(delete, dg.DeleteDynamicPartitionsRequest)
+    assert delete.partition_keys == ["2025-Q1", "2025-Q2"]
+    assert add.partition_keys == ["2024-Q4", "2025-Q1", "2025-Q2"]
+
+
+def _serving_with_quarters(paths: Paths, *quarters: str) -> None:
+    paths.serving_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.serving_db)) as con:
+        con.execute("create schema marts; create table marts.fct_scorecards (fiscal_quarter varchar)")
+        con.executemany("insert into marts.fct_scorecards values (?)", [[q] for q in quarters])
+
+
+def test_quarter_close_prepares_the_quarter_just_closed(paths):
     quarter_close = quarter_close_schedule(CALENDAR)
-    request = quarter_close(context)
-    assert request.partition_key == "2026-07-01"
     assert quarter_close.cron_schedule == "0 6 1 1,4,7,10 *"
+    _serving_with_quarters(paths, "2026-Q2", "2026-Q3")
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=dt.datetime(2026, 10, 1, 6, tzinfo=dt.UTC),
+            resources={"scorecard": ScorecardHome(home=str(paths.home))},
+        )
+        request = quarter_close(context)
+        assert request.partition_key == "2026-Q3"
+        # The partition exists before the run asks for it, after the quarters with data.
+        assert instance.get_dynamic_partitions(QUARTERS_NAME) == ["2026-Q2", "2026-Q3"]
+
+
+def test_fiscal_quarters_sensor_adds_the_closed_quarters_with_scorecards(paths):
+    resources = {"scorecard": ScorecardHome(home=str(paths.home))}
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, resources=resources)
+        assert isinstance(fiscal_quarters(context), dg.SkipReason)  # nothing published
+        _serving_with_quarters(paths, "2025-Q3", "2025-Q4", "2026-Q1")
+        result = fiscal_quarters(dg.build_sensor_context(instance=instance, resources=resources))
+        [add] = result.dynamic_partitions_requests
+        calendar = FiscalCalendar.of(paths)
+        expected = calendar.closed_quarters("2025-Q3", dt.datetime.now(dt.UTC))
+        assert add.partition_keys == expected and expected[:3] == ["2025-Q3", "2025-Q4", "2026-Q1"]
 
 
 def test_suites_sit_on_the_asset_they_guard():
@@ -230,7 +292,24 @@ def test_definitions_load_with_layers_checks_jobs_and_schedules(tmp_path, manife
     assert graph.get(SERVING_KEY).assets_def.op.retry_policy is None
     assert {j.name for j in defs.jobs} == {"refresh_warehouse", "prepare_quarter"}
     assert {s.name for s in defs.schedules} == {"daily_refresh", "quarter_close"}
-    assert [s.name for s in defs.sensors] == ["landing_files"]
+    assert [s.name for s in defs.sensors] == ["landing_files", "fiscal_quarters"]
+    # Per-quarter assets are keyed by the fiscal label (2026-Q3), in the home's instance.
+    report = graph.get(dg.AssetKey(["quarterly", "scorecard_report"]))
+    assert report.partitions_def == dg.DynamicPartitionsDefinition(name=QUARTERS_NAME)
+    # Every check says what it checks.
+    all_specs = [spec for a in defs.assets if isinstance(a, dg.AssetsDefinition)
+                 for spec in a.check_specs] + list(specs.values())  # fmt: skip
+    assert all(spec.description for spec in all_specs), [s.name for s in all_specs
+                                                          if not s.description]
+    assert specs["raw__crm__orders"].description.startswith(
+        "Great Expectations suite raw.crm__orders (expectations/raw/crm__orders.json) on "
+        "crm.orders: 29 expectations")
+    assert "- critical: one scorecard per employee, quarter and role" in specs[
+        "marts__fct_scorecards"].description
+    dbt_checks = {spec.name: spec for spec in all_specs if spec.name not in specs}
+    assert dbt_checks["accepted_range_fct_scorecards_data_completeness__1__0"].description == (
+        "dbt test accepted_range on fct_scorecards.data_completeness (min_value 0, max_value 1);"
+        " severity error; models/marts/scorecards/fct_scorecards.yml")
 
 
 @pytest.mark.slow
@@ -264,7 +343,7 @@ def test_whole_graph_materialises_on_generated_data(tmp_path, manifest_root):
     )  # fmt: skip
     assert writer.returncode == 0, writer.stderr
 
-    prepare = _run(defs, "prepare_quarter", partition_key="2026-07-01")
+    prepare = _run(defs, "prepare_quarter", partition_key="2026-Q3")
     assert prepare.success
     assert _materialized(prepare) == quarterly
     assert (paths.reports / "scorecard-2026-Q3.html").stat().st_size > 0

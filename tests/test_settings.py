@@ -382,7 +382,11 @@ def test_dagster_partitions_follow_the_homes_fiscal_year(paths):
     assert calendar.start_months == "2,5,8,11"
     assert calendar.label("2026-02-01") == "2027-Q1"  # February 2026 to January 2027
     assert calendar.label("2026-11-01") == "2027-Q4"
-    assert calendar.quarters.start.strftime("%Y-%m-%d") == "2020-02-01"
+    assert calendar.start("2027-Q4") == dt.date(2026, 11, 1)
+    # From the first quarter starting on calendar_start or later, to the last closed.
+    quarters = calendar.closed_quarters("2019-Q1", dt.date(2026, 11, 22))
+    assert (quarters[0], quarters[-1]) == ("2021-Q1", "2027-Q3")
+    assert calendar.start(quarters[0]) == dt.date(2020, 2, 1)
 
 
 def test_dbt_compiles_with_the_files_settings_and_explicit_vars_first(paths):
