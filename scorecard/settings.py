@@ -28,6 +28,8 @@ DEFAULT = "default"  # the origin of a value the file does not set
 NOT_SETTABLE = {
     "definitions_as_of": "a replay's own: `scorecard replay --definitions-at`",
     "pseudonym_salt": "a secret: set the environment variable SCORECARD_PSEUDONYM_SALT",
+    "book_source_tables": "part of the no_activity rule (docs/coverage.md): a change of "
+    "dbt_project.yml, reviewed like a model",
 }
 
 
